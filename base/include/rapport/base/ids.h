@@ -1,0 +1,19 @@
+// The identifier types of the product. Each concept that has rows of its own
+// gets its own id type; see strong_id.h.
+#pragma once
+
+#include "rapport/base/strong_id.h"
+
+namespace rapport {
+
+using ContactId = StrongId<struct ContactTag>;
+using CompanyId = StrongId<struct CompanyTag>;
+using PurchaseId = StrongId<struct PurchaseTag>;
+using UserId = StrongId<struct UserTag>;
+using JobId = StrongId<struct JobTag>;
+
+// The position of an event in the append-only event log. Sequences grow in
+// commit order as seen by consumers (see app/event_log.h).
+using EventSequence = StrongId<struct EventSequenceTag>;
+
+}  // namespace rapport

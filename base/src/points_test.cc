@@ -1,0 +1,26 @@
+#include "rapport/base/points.h"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+namespace rapport {
+namespace {
+
+TEST(PointsTest, Arithmetic) {
+  Points balance(100);
+  balance += Points(40);
+  balance -= Points(150);
+  EXPECT_EQ(balance.count(), -10);
+  EXPECT_TRUE(balance.negative());
+  EXPECT_EQ((-balance).count(), 10);
+  EXPECT_LT(Points(1), Points(2));
+}
+
+TEST(PointsDeathTest, OverflowIsABug) {
+  Points big(std::numeric_limits<std::int64_t>::max());
+  EXPECT_DEATH((void)(big + Points(1)), "invariant violated");
+}
+
+}  // namespace
+}  // namespace rapport
