@@ -1,0 +1,45 @@
+// The built-in maintenance jobs and their schedules, registered by main.
+//
+//  jobs.prune_done   deletes done jobs finished more than done_retention ago,
+//                    in batches of prune_batch_size rows (one short write each,
+//                    so the writer is never held long), at most
+//                    prune_batches_per_run_max batches per run; what is left
+//                    waits for the next run. Scheduled "daily 03:30" in the
+//                    server's time zone.
+//
+// Thread safety: call RegisterBuiltins once, before starting the worker and
+// the scheduler.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "rapport/app/store.h"
+#include "rapport/base/status.h"
+#include "rapport/jobs/scheduler.h"
+#include "rapport/jobs/worker.h"
+
+namespace rapport::jobs {
+
+inline constexpr std::string_view kPruneDoneJobKind = "jobs.prune_done";
+inline constexpr std::string_view kPruneDoneScheduleName = "jobs.prune_done";
+inline constexpr int kPruneBatchSizeMax = 10'000;
+
+struct BuiltinOptions {
+  std::string time_zone = "UTC";  // the server's zone (IANA name)
+  std::string prune_schedule = "daily 03:30";
+  std::chrono::hours done_retention{14 * 24};
+  int prune_batch_size = 1'000;  // 1..kPruneBatchSizeMax
+  int prune_batches_per_run_max = 1'000;
+};
+
+// Registers the built-in handlers on `worker` and their schedules on `scheduler`.
+Status RegisterBuiltins(Worker& worker, Scheduler& scheduler, const BuiltinOptions& options);
+
+// The body of jobs.prune_done: returns how many jobs were deleted. Stops early
+// (successfully) when `context.cancelled()`.
+Result<std::int64_t> PruneDoneJobs(JobContext& context, const BuiltinOptions& options);
+
+}  // namespace rapport::jobs

@@ -1,0 +1,44 @@
+// Built-in maintenance jobs (see builtins.h).
+#include "rapport/jobs/builtins.h"
+
+#include <spdlog/spdlog.h>
+
+namespace rapport::jobs {
+
+Result<std::int64_t> PruneDoneJobs(JobContext& context, const BuiltinOptions& options) {
+  RAPPORT_ASSERT(options.prune_batch_size >= 1 && options.prune_batch_size <= kPruneBatchSizeMax);
+  const Timestamp cutoff = context.clock().Now() - options.done_retention;
+  std::int64_t deleted_total = 0;
+  for (int batch = 0; batch < options.prune_batches_per_run_max && !context.cancelled(); ++batch) {
+    std::int64_t deleted = 0;
+    RAPPORT_RETURN_IF_ERROR(context.store().Write([&](app::WriteTransaction& transaction) -> Status {
+      RAPPORT_ASSIGN_OR_RETURN(deleted, transaction.Jobs().PruneDone(cutoff, options.prune_batch_size));
+      return {};
+    }));
+    deleted_total += deleted;
+    if (deleted < options.prune_batch_size) break;
+  }
+  return deleted_total;
+}
+
+Status RegisterBuiltins(Worker& worker, Scheduler& scheduler, const BuiltinOptions& options) {
+  if (options.prune_batch_size < 1 || options.prune_batch_size > kPruneBatchSizeMax) {
+    return InvalidArgument("prune batch size must be 1.." + std::to_string(kPruneBatchSizeMax));
+  }
+  if (options.prune_batches_per_run_max < 1) return InvalidArgument("prune batches per run must be positive");
+  RAPPORT_RETURN_IF_ERROR(
+      worker.Register(std::string(kPruneDoneJobKind), [options](const app::Job&, JobContext& context) -> Status {
+        RAPPORT_ASSIGN_OR_RETURN(const std::int64_t deleted, PruneDoneJobs(context, options));
+        spdlog::info("{}: deleted {} done jobs older than {} days", kPruneDoneJobKind, deleted,
+                     options.done_retention.count() / 24);
+        return {};
+      }));
+  return scheduler.Add(ScheduleDefinition{.name = std::string(kPruneDoneScheduleName),
+                                          .spec = options.prune_schedule,
+                                          .time_zone = options.time_zone,
+                                          .job_kind = std::string(kPruneDoneJobKind),
+                                          .payload_json = "{}",
+                                          .attempts_max = 3});
+}
+
+}  // namespace rapport::jobs
