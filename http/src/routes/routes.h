@@ -1,0 +1,15 @@
+// The route files: one per API resource, each adding its operations to the
+// router. Later capabilities add a file and a line in RegisterAllRoutes.
+//
+// Thread safety: called once during server start, before serving.
+#pragma once
+
+#include "router.h"
+
+namespace rapport::http {
+
+void RegisterSystemRoutes(Router& router);   // /healthz, /metrics, /api/v1/version
+void RegisterOpenApiRoutes(Router& router);  // /api/v1/openapi.json
+void RegisterAllRoutes(Router& router);
+
+}  // namespace rapport::http

@@ -1,0 +1,50 @@
+// Shows a failed API call to the person: what went wrong in words, and the details support needs
+// (HTTP status, problem code, request id, which also appears in the server's access log).
+// Announced to screen readers through role="alert".
+import { ApiError } from '../api/client';
+import { useI18n } from '../i18n/context';
+
+export function ProblemAlert(props: { error: unknown; onRetry?: () => void }) {
+  const { t } = useI18n();
+  const error = props.error instanceof ApiError ? props.error : null;
+  const problem = error?.problem ?? null;
+  const network_failure = error?.status === 0;
+  const title = network_failure ? t('problem.network') : (problem?.title ?? t('problem.unknown'));
+
+  return (
+    <div class="problem" role="alert">
+      <p class="problem__heading">{t('problem.heading')}</p>
+      <p class="problem__title">{title}</p>
+      {problem?.detail && <p class="problem__detail">{problem.detail}</p>}
+      {error && !network_failure && (
+        <dl class="problem__facts">
+          <div>
+            <dt>{t('problem.status')}</dt>
+            <dd>{error.status}</dd>
+          </div>
+          {problem?.code && (
+            <div>
+              <dt>{t('problem.code')}</dt>
+              <dd>
+                <code>{problem.code}</code>
+              </dd>
+            </div>
+          )}
+          {error.request_id && (
+            <div>
+              <dt>{t('problem.request_id')}</dt>
+              <dd>
+                <code class="problem__request-id">{error.request_id}</code>
+              </dd>
+            </div>
+          )}
+        </dl>
+      )}
+      {props.onRetry && (
+        <button type="button" class="button" onClick={props.onRetry}>
+          {t('app.retry')}
+        </button>
+      )}
+    </div>
+  );
+}
