@@ -1,0 +1,20 @@
+-- Consumer checkpoints (repositories/checkpoints.cc). Acquire locks the row;
+-- another node's transaction skips it instead of waiting.
+-- name: checkpoint_create
+-- The NOT EXISTS keeps an existing checkpoint from being touched at all, so a
+-- row another transaction holds does not make this insert wait for it.
+INSERT INTO consumer_checkpoints (consumer, position, updated_at_us)
+SELECT $1, 0, $2 WHERE NOT EXISTS (SELECT 1 FROM consumer_checkpoints WHERE consumer = $1)
+ON CONFLICT (consumer) DO NOTHING;
+
+-- name: checkpoint_lock
+SELECT position FROM consumer_checkpoints WHERE consumer = $1 FOR UPDATE SKIP LOCKED;
+
+-- name: checkpoint_position
+SELECT position FROM consumer_checkpoints WHERE consumer = $1;
+
+-- name: checkpoint_advance
+UPDATE consumer_checkpoints SET position = $2, updated_at_us = $3 WHERE consumer = $1;
+
+-- name: checkpoint_list
+SELECT consumer, position, updated_at_us FROM consumer_checkpoints ORDER BY consumer;

@@ -1,0 +1,52 @@
+// SqlReadTransaction and SqlWriteTransaction: the app::ReadTransaction and
+// app::WriteTransaction both adapters hand to bodies. They only bundle the
+// repositories over the adapter's SqlSession; the adapter owns the real
+// transaction (BEGIN/SAVEPOINT/COMMIT) around the body.
+//
+// Thread safety: belong to the thread running the body, valid during the body.
+#pragma once
+
+#include "repositories/checkpoints.h"
+#include "repositories/directory.h"
+#include "repositories/event_log.h"
+#include "repositories/job_queue.h"
+
+#include "rapport/app/store.h"
+
+namespace rapport::store {
+
+class SqlReadTransaction final : public app::ReadTransaction {
+ public:
+  SqlReadTransaction(SqlSession& session, Timestamp now)
+      : events_(session, now), jobs_(session), directory_(session, now) {}
+  app::EventLogReader& Events() override { return events_; }
+  app::JobQueue& Jobs() override { return jobs_; }
+  app::DirectoryReader& Directory() override { return directory_; }
+
+ private:
+  SqlEventLog events_;
+  SqlJobQueue jobs_;
+  SqlDirectory directory_;
+};
+
+class SqlWriteTransaction final : public app::WriteTransaction {
+ public:
+  // `now` is the transaction's clock reading: every event appended in it is
+  // recorded at that instant.
+  SqlWriteTransaction(SqlSession& session, Timestamp now)
+      : events_(session, now), jobs_(session), directory_(session, now), checkpoints_(session, now) {}
+  app::EventLogReader& Events() override { return events_; }
+  app::JobQueue& Jobs() override { return jobs_; }
+  app::DirectoryReader& Directory() override { return directory_; }
+  app::EventLogWriter& EventsOut() override { return events_; }
+  app::ConsumerCheckpoints& Checkpoints() override { return checkpoints_; }
+  app::DirectoryWriter& DirectoryOut() override { return directory_; }
+
+ private:
+  SqlEventLog events_;
+  SqlJobQueue jobs_;
+  SqlDirectory directory_;
+  SqlCheckpoints checkpoints_;
+};
+
+}  // namespace rapport::store
