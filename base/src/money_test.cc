@@ -1,9 +1,9 @@
 #include "rapport/base/money.h"
 
-#include <gtest/gtest.h>
-
 #include <cstdint>
 #include <limits>
+
+#include <gtest/gtest.h>
 
 namespace rapport {
 namespace {

@@ -1,8 +1,8 @@
 #include "rapport/base/points.h"
 
-#include <gtest/gtest.h>
-
 #include <limits>
+
+#include <gtest/gtest.h>
 
 namespace rapport {
 namespace {

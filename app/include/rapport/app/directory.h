@@ -25,11 +25,11 @@ struct NewCompany {
 struct NewContact {
   std::string first_name;  // Unicode, Cyrillic included
   std::string last_name;
-  std::string email;       // lower-cased primary e-mail, may be empty
-  std::string phone;       // E.164 ("+79161234567"), may be empty
+  std::string email;                    // lower-cased primary e-mail, may be empty
+  std::string phone;                    // E.164 ("+79161234567"), may be empty
   std::optional<std::string> birthday;  // "YYYY-MM-DD"
-  std::string locale;      // "en" or "ru"
-  std::string time_zone;   // IANA name, "Europe/Moscow"
+  std::string locale;                   // "en" or "ru"
+  std::string time_zone;                // IANA name, "Europe/Moscow"
   std::optional<CompanyId> company_id;
   Timestamp created_at;
 };
@@ -40,7 +40,7 @@ struct NewPurchase {
   std::string currency;          // ISO 4217 code
   std::string channel;           // "web", "store", "phone"
   Timestamp occurred_at;
-  std::string external_id;       // the seller's own id, may be empty
+  std::string external_id;  // the seller's own id, may be empty
 };
 
 struct DirectoryCounts {

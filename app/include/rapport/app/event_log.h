@@ -26,8 +26,8 @@
 namespace rapport::app {
 
 struct NewEvent {
-  std::string kind;          // snake_case, past tense: "contact_created", "points_earned"
-  std::string subject_type;  // what the event is about: "contact", "company", "job", "system"
+  std::string kind;             // snake_case, past tense: "contact_created", "points_earned"
+  std::string subject_type;     // what the event is about: "contact", "company", "job", "system"
   std::int64_t subject_id = 0;  // 0 when the subject has no id
   Timestamp occurred_at;        // when it happened in the world (may precede recording)
   std::string actor;            // who caused it: "user:12", "token:shop", "cli", "system"

@@ -54,10 +54,10 @@ class WriteTransaction : public ReadTransaction {
 
 // Counters for /metrics; monotonic except the gauges marked so.
 struct StoreStats {
-  std::uint64_t write_commands = 0;       // bodies run
+  std::uint64_t write_commands = 0;  // bodies run
   std::uint64_t write_commands_failed = 0;
-  std::uint64_t write_transactions = 0;   // commits (group commit: ≤ commands)
-  std::uint64_t write_queue_depth = 0;    // gauge
+  std::uint64_t write_transactions = 0;  // commits (group commit: ≤ commands)
+  std::uint64_t write_queue_depth = 0;   // gauge
   std::uint64_t read_transactions = 0;
   std::uint64_t commit_microseconds_total = 0;
 };
@@ -100,10 +100,10 @@ struct StoreOptions {
   // SQLite only. kFull: every commit survives power loss; kNormal: survives a
   // process crash, may lose the last commits on power loss (WAL).
   SqliteSynchronous sqlite_synchronous = SqliteSynchronous::kFull;
-  int reader_pool_size = 8;         // SQLite readers / PostgreSQL connections, ≤ kReaderPoolSizeMax
+  int reader_pool_size = 8;  // SQLite readers / PostgreSQL connections, ≤ kReaderPoolSizeMax
   int busy_timeout_ms = 5'000;
-  bool migrate_on_open = true;      // apply pending migrations when opening
-  const Clock* clock = nullptr;     // for recorded_at; the system clock when null
+  bool migrate_on_open = true;   // apply pending migrations when opening
+  const Clock* clock = nullptr;  // for recorded_at; the system clock when null
 };
 
 }  // namespace rapport::app

@@ -10,16 +10,16 @@ namespace rapport::detail {
 [[noreturn]] void AssertFailed(const char* expression, const char* file, int line, const char* message);
 }  // namespace rapport::detail
 
-#define RAPPORT_ASSERT(condition)                                                    \
-  do {                                                                               \
-    if (!(condition)) [[unlikely]]                                                   \
-      ::rapport::detail::AssertFailed(#condition, __FILE__, __LINE__, nullptr);      \
+#define RAPPORT_ASSERT(condition)                                               \
+  do {                                                                          \
+    if (!(condition)) [[unlikely]]                                              \
+      ::rapport::detail::AssertFailed(#condition, __FILE__, __LINE__, nullptr); \
   } while (false)
 
-#define RAPPORT_ASSERT_MSG(condition, message)                                       \
-  do {                                                                               \
-    if (!(condition)) [[unlikely]]                                                   \
-      ::rapport::detail::AssertFailed(#condition, __FILE__, __LINE__, (message));    \
+#define RAPPORT_ASSERT_MSG(condition, message)                                    \
+  do {                                                                            \
+    if (!(condition)) [[unlikely]]                                                \
+      ::rapport::detail::AssertFailed(#condition, __FILE__, __LINE__, (message)); \
   } while (false)
 
 #define RAPPORT_UNREACHABLE() ::rapport::detail::AssertFailed("unreachable", __FILE__, __LINE__, nullptr)

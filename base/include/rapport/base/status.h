@@ -74,7 +74,7 @@ inline Status DataLoss(std::string message) { return {StatusCode::kDataLoss, std
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : state_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : state_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     RAPPORT_ASSERT(!std::get<Status>(state_).ok());
   }
@@ -109,9 +109,9 @@ class [[nodiscard]] Result {
 }  // namespace rapport
 
 // Propagates a non-ok Status from an expression returning Status.
-#define RAPPORT_RETURN_IF_ERROR(expr)            \
-  do {                                           \
-    ::rapport::Status rapport_status_ = (expr);  \
+#define RAPPORT_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::rapport::Status rapport_status_ = (expr);        \
     if (!rapport_status_.ok()) return rapport_status_; \
   } while (false)
 
