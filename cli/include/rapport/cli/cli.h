@@ -1,0 +1,56 @@
+// The command line of the `rapport` executable: parsing, help text, config
+// from flags and RAPPORT_* environment variables, and the subcommands that
+// operate through app ports. The CLI never sees a concrete adapter: main
+// passes the capabilities it needs in `Environment` (DESIGN §3), so the same
+// commands run on SQLite and PostgreSQL.
+//
+// Thread safety: Run is called once, from main's thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rapport/app/store.h"
+#include "rapport/base/status.h"
+
+namespace rapport::cli {
+
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 picks a free port; the chosen one is printed
+  app::StoreOptions store;
+  int io_threads = 2;
+  std::string time_zone = "UTC";  // the business's zone, for schedules
+  bool trust_proxy_headers = false;
+};
+
+struct MigrationSummary {
+  int version_before = 0;
+  int version_after = 0;
+  std::vector<std::string> applied;  // "0001_foundation"
+};
+
+struct Environment {
+  std::string version;
+  std::function<Result<std::unique_ptr<app::Store>>(const app::StoreOptions&)> open_store;
+  std::function<Result<MigrationSummary>(const app::StoreOptions&)> migrate;
+  std::function<Result<int>(const app::StoreOptions&)> schema_version;
+  // Runs the server until SIGTERM/SIGINT; returns the process exit code.
+  std::function<int(const ServeOptions&)> serve;
+  const Clock* clock = nullptr;
+  std::ostream* out = nullptr;
+  std::ostream* err = nullptr;
+  bool err_is_terminal = false;  // draw progress bars in place
+};
+
+// Exit codes: 0 success, 1 the operation failed, 2 bad usage.
+int Run(int argc, const char* const* argv, const Environment& environment);
+
+// "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:80" → host and port.
+Result<std::pair<std::string, std::uint16_t>> ParseListenAddress(std::string_view text);
+
+}  // namespace rapport::cli
