@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the benchmarks in bench/, each printing Rapport's figure beside its
+# peer's measured in the same run, and the ratio. Timings on a shared machine
+# are noisy: each suite repeats its runs and reports medians.
+# Usage: scripts/bench.sh [http] [store]   (default: all)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+jobs="${JOBS:-$(nproc)}"
+suites=("$@")
+if ((${#suites[@]} == 0)); then suites=(store http); fi
+
+cmake --preset release -DRAPPORT_BENCH=ON >/dev/null
+cmake --build --preset release -j "$jobs"
+
+for suite in "${suites[@]}"; do
+  case "$suite" in
+    store)
+      echo "== store: durable single-row commits, 64 concurrent clients"
+      build/release/bench/store/group_commit_bench
+      ;;
+    http)
+      echo "== http: wrk against rapport and a minimal epoll server"
+      bench/http/run.sh "$root/build/release/rapport" "$root/build/release/bench/http/epoll_hello"
+      ;;
+    *) echo "bench.sh: unknown suite $suite" >&2; exit 2 ;;
+  esac
+done
