@@ -47,6 +47,7 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include "access_log.h"
 #include "dispatcher.h"
 #include "openapi.h"
 #include "request_context.h"
@@ -145,8 +146,9 @@ asio::awaitable<Status> RequestContext::Write(app::Store::WriteBody body) {
 // ---------------------------------------------------------------------------
 
 struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  Connection(tcp::socket socket, std::size_t io_index) : stream(std::move(socket)), io_index(io_index) {}
   beast::tcp_stream stream;
+  std::size_t io_index;  // which io thread (and access log) serves it
   std::string remote;
   bool idle = true;  // waiting for a request with nothing buffered; its io thread only
 };
@@ -156,6 +158,7 @@ class Server::Impl {
   Impl(ServerOptions options, ServerDependencies dependencies)
       : options_(std::move(options)),
         io_contexts_(MakeContexts(options_.io_threads)),
+        access_log_(static_cast<int>(io_contexts_.size())),
         runner_(options_.blocking_threads),
         acceptor_strand_(asio::make_strand(*io_contexts_.front())),
         acceptor_(acceptor_strand_),
@@ -186,7 +189,9 @@ class Server::Impl {
   void Forget(Connection* connection);
   std::string NextRequestId();
   void FinishResponse(const Request& request, Response& response) const;
-  void LogAccess(const Request& request, int status, std::size_t body_bytes, std::int64_t duration_us) const;
+  void LogAccess(std::size_t io_index, const Request& request, int status, std::size_t body_bytes,
+                 std::int64_t duration_us);
+  asio::awaitable<void> FlushAccessLog(std::size_t io_index);
 
   ServerOptions options_;
   Services services_;
@@ -194,10 +199,11 @@ class Server::Impl {
   std::unique_ptr<HttpMetrics> metrics_;
   std::unique_ptr<StoreHealth> store_health_;
   static std::vector<std::shared_ptr<asio::io_context>> MakeContexts(int count);
-  asio::io_context& NextConnectionContext();
+  std::size_t NextConnectionContext();
 
   std::vector<std::shared_ptr<asio::io_context>> io_contexts_;  // one per io thread
   std::size_t next_context_ = 0;                                // acceptor only
+  AccessLog access_log_;
   BlockingRunner runner_;
   asio::strand<asio::io_context::executor_type> acceptor_strand_;
   tcp::acceptor acceptor_;
@@ -236,6 +242,9 @@ Status Server::Impl::Start(const RouteAdder& add_routes) {
 
   RAPPORT_RETURN_IF_ERROR(Bind());
   asio::co_spawn(acceptor_strand_, Accept(), asio::detached);
+  for (std::size_t index = 0; index < io_contexts_.size(); ++index) {
+    asio::co_spawn(*io_contexts_[index], FlushAccessLog(index), asio::detached);
+  }
   for (const std::shared_ptr<asio::io_context>& context : io_contexts_) {
     io_threads_.emplace_back([context] {
       // Keeps run() going while this thread has no connection yet.
@@ -254,10 +263,10 @@ std::vector<std::shared_ptr<asio::io_context>> Server::Impl::MakeContexts(int co
   return contexts;
 }
 
-asio::io_context& Server::Impl::NextConnectionContext() {
-  asio::io_context& context = *io_contexts_[next_context_];
+std::size_t Server::Impl::NextConnectionContext() {
+  const std::size_t index = next_context_;
   next_context_ = (next_context_ + 1) % io_contexts_.size();
-  return context;
+  return index;
 }
 
 Status Server::Impl::Bind() {
@@ -284,8 +293,9 @@ Status Server::Impl::Bind() {
 asio::awaitable<void> Server::Impl::Accept() {
   while (!stopping_.load()) {
     beast::error_code error;
+    const std::size_t io_index = NextConnectionContext();
     tcp::socket socket =
-        co_await acceptor_.async_accept(NextConnectionContext(), asio::redirect_error(asio::use_awaitable, error));
+        co_await acceptor_.async_accept(*io_contexts_[io_index], asio::redirect_error(asio::use_awaitable, error));
     if (error) {
       if (stopping_.load() || error == asio::error::operation_aborted) break;
       spdlog::warn("http: accept failed: {}", error.message());
@@ -296,7 +306,7 @@ asio::awaitable<void> Server::Impl::Accept() {
       socket.close(error);
       continue;
     }
-    auto connection = std::make_shared<Connection>(std::move(socket));
+    auto connection = std::make_shared<Connection>(std::move(socket), io_index);
     const auto remote = connection->stream.socket().remote_endpoint(error);
     connection->remote =
         error ? std::string("unknown") : remote.address().to_string() + ":" + std::to_string(remote.port());
@@ -444,7 +454,7 @@ asio::awaitable<bool> Server::Impl::ServeOne(Connection& connection, beast::flat
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
   metrics_->RequestFinished();
   metrics_->RecordRequest(metrics_slot, MethodName(request.method), response.status, duration_us);
-  LogAccess(request, response.status, body_bytes, duration_us);
+  LogAccess(connection.io_index, request, response.status, body_bytes, duration_us);
   if (error) co_return false;
   if (early) co_await Linger(connection);
   co_return keep_alive;
@@ -495,13 +505,25 @@ asio::awaitable<void> Server::Impl::Linger(Connection& connection) {
   }
 }
 
-void Server::Impl::LogAccess(const Request& request, int status, std::size_t body_bytes,
-                             std::int64_t duration_us) const {
+void Server::Impl::LogAccess(std::size_t io_index, const Request& request, int status, std::size_t body_bytes,
+                             std::int64_t duration_us) {
   std::string logged_target = request.path;
   if (!request.query.empty()) logged_target += "?" + RedactQuery(request.query);
-  spdlog::info("http {} {} {} {}B {}us id={} remote={}", request.method_name.empty() ? "-" : request.method_name,
-               logged_target.empty() ? "-" : logged_target, status, body_bytes, duration_us, request.request_id,
-               request.remote);
+  access_log_.logger(io_index).info(
+      "http {} {} {} {}B {}us id={} remote={}", request.method_name.empty() ? "-" : request.method_name,
+      logged_target.empty() ? "-" : logged_target, status, body_bytes, duration_us, request.request_id, request.remote);
+}
+
+// Writes the io thread's buffered access-log lines at least every
+// AccessLog::kFlushInterval, so a quiet server does not hold them back.
+asio::awaitable<void> Server::Impl::FlushAccessLog(std::size_t io_index) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (!stopping_.load()) {
+    timer.expires_after(AccessLog::kFlushInterval);
+    beast::error_code ignored;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    access_log_.logger(io_index).flush();
+  }
 }
 
 void Server::Impl::Shutdown() {
@@ -554,6 +576,7 @@ void Server::Impl::Shutdown() {
     acceptor_.close(ignored);
   }
   runner_.Join();
+  access_log_.FlushAll();
   spdlog::info("http: stopped");
   {
     const std::lock_guard lock(mutex_);

@@ -61,6 +61,7 @@ status=$?
 server_pid=""
 check "SIGTERM stops the server with exit code 0" test "$status" -eq 0
 check "the server says it stopped cleanly" grep -q "stopped cleanly" "$work/serve.err"
+check "every request has an access-log line" grep -q "http GET /healthz 200 .* id=" "$work/serve.err"
 
 echo "$failures failed"
 ((failures == 0))
