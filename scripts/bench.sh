@@ -17,7 +17,7 @@ for suite in "${suites[@]}"; do
   case "$suite" in
     store)
       echo "== store: durable single-row commits, 64 concurrent clients"
-      build/release/bench/store/group_commit_bench
+      build/release/bench/store/rapport_group_commit_bench --runs 3
       ;;
     http)
       echo "== http: wrk against rapport and a minimal epoll server"

@@ -8,7 +8,11 @@
 // Rapport / peer. With RAPPORT_BENCH_POSTGRES_URL set it adds the PostgreSQL
 // store against THREADS autocommit libpq connections.
 //
-// Usage: rapport_group_commit_bench [--seconds N] [--threads N] [--dir PATH]
+// Each pair is measured --runs times, alternating Rapport and peer, and the
+// medians are printed. Database files go to a fresh directory inside --dir
+// (default: the system temp directory), removed at the end.
+//
+// Usage: rapport_group_commit_bench [--seconds N] [--threads N] [--runs N] [--dir PARENT]
 #include <unistd.h>
 
 #include <algorithm>
@@ -36,7 +40,8 @@ using SteadyClock = std::chrono::steady_clock;
 struct Arguments {
   double seconds = 3.0;
   int threads = 64;
-  std::string directory;
+  int runs = 3;
+  std::string directory;  // created by Parse inside the parent directory
 };
 
 struct Measurement {
@@ -143,30 +148,49 @@ Measurement MeasurePostgresPeer(const Arguments& arguments, const std::string& u
   });
 }
 
-void PrintLine(const char* label, const Measurement& rapport, const Measurement& peer, const char* peer_label) {
-  std::printf("%-28s rapport %10.0f commits/s   %s %10.0f commits/s   ratio %6.1fx\n", label, rapport.PerSecond(),
-              peer_label, peer.PerSecond(), peer.PerSecond() > 0 ? rapport.PerSecond() / peer.PerSecond() : 0.0);
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t middle = values.size() / 2;
+  return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+}
+
+// Medians over the runs of commits/s for both sides and of the per-run ratio.
+void PrintLine(const char* label, const std::vector<double>& rapport, const std::vector<double>& peer) {
+  std::vector<double> ratios;
+  for (std::size_t run = 0; run < rapport.size(); ++run) ratios.push_back(peer[run] > 0 ? rapport[run] / peer[run] : 0);
+  std::printf("%-28s rapport %10.0f commits/s   peer %10.0f commits/s   ratio %6.1fx   (median of %zu runs)\n", label,
+              Median(rapport), Median(peer), Median(ratios), rapport.size());
   std::fflush(stdout);
 }
 
 Arguments Parse(int argc, char** argv) {
   Arguments arguments;
+  std::filesystem::path parent = std::filesystem::temp_directory_path();
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seconds") == 0)
       arguments.seconds = std::atof(argv[i + 1]);
     else if (std::strcmp(argv[i], "--threads") == 0)
       arguments.threads = std::atoi(argv[i + 1]);
+    else if (std::strcmp(argv[i], "--runs") == 0)
+      arguments.runs = std::atoi(argv[i + 1]);
     else if (std::strcmp(argv[i], "--dir") == 0)
-      arguments.directory = argv[i + 1];
+      parent = argv[i + 1];
     else {
-      std::fprintf(stderr, "usage: %s [--seconds N] [--threads N] [--dir PATH]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--seconds N] [--threads N] [--runs N] [--dir PARENT]\n", argv[0]);
       std::exit(2);
     }
   }
-  if (arguments.directory.empty()) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "rapport-bench-XXXXXX").string();
-    arguments.directory = mkdtemp(pattern.data());
+  if (arguments.runs < 1 || arguments.threads < 1 || arguments.seconds <= 0) {
+    std::fprintf(stderr, "%s: --runs, --threads and --seconds must be positive\n", argv[0]);
+    std::exit(2);
   }
+  // Always a directory of our own: it is removed at the end.
+  std::string pattern = (parent / "rapport-bench-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) {
+    std::fprintf(stderr, "%s: cannot create a directory in %s\n", argv[0], parent.c_str());
+    std::exit(1);
+  }
+  arguments.directory = pattern;
   return arguments;
 }
 
@@ -186,26 +210,35 @@ int main(int argc, char** argv) {
       {"sqlite synchronous=FULL", app::SqliteSynchronous::kFull, "PRAGMA synchronous = FULL", "full"},
       {"sqlite synchronous=NORMAL", app::SqliteSynchronous::kNormal, "PRAGMA synchronous = NORMAL", "normal"}};
   for (const Level& level : levels) {
-    app::StoreOptions options;
-    options.sqlite_synchronous = level.synchronous;
-    options.database = arguments.directory + "/rapport-" + level.file_tag + ".db";
-    const Measurement rapport = MeasureRapport(arguments, options);
-    // The peer writes a database with the same schema, made by the store.
-    app::StoreOptions peer_options = options;
-    peer_options.database = arguments.directory + "/peer-" + level.file_tag + ".db";
-    auto peer_store = store::OpenStore(peer_options);
-    if (!peer_store.ok()) return 1;
-    (void)(*peer_store)->Close();
-    const Measurement peer = MeasureSqlitePeer(arguments, peer_options.database, level.pragma);
-    PrintLine(level.label, rapport, peer, "peer");
+    std::vector<double> rapport_rates;
+    std::vector<double> peer_rates;
+    for (int run = 0; run < arguments.runs; ++run) {
+      const std::string suffix = std::string(level.file_tag) + "-" + std::to_string(run) + ".db";
+      app::StoreOptions options;
+      options.sqlite_synchronous = level.synchronous;
+      options.database = arguments.directory + "/rapport-" + suffix;
+      rapport_rates.push_back(MeasureRapport(arguments, options).PerSecond());
+      // The peer writes a database with the same schema, made by the store.
+      app::StoreOptions peer_options = options;
+      peer_options.database = arguments.directory + "/peer-" + suffix;
+      auto peer_store = store::OpenStore(peer_options);
+      if (!peer_store.ok()) return 1;
+      (void)(*peer_store)->Close();
+      peer_rates.push_back(MeasureSqlitePeer(arguments, peer_options.database, level.pragma).PerSecond());
+    }
+    PrintLine(level.label, rapport_rates, peer_rates);
   }
   if (const char* url = std::getenv("RAPPORT_BENCH_POSTGRES_URL"); url != nullptr && *url != '\0') {
     app::StoreOptions options;
     options.database = url;
     options.reader_pool_size = std::min(arguments.threads, limits::kReaderPoolSizeMax);
-    const Measurement rapport = MeasureRapport(arguments, options);
-    const Measurement peer = MeasurePostgresPeer(arguments, url);
-    PrintLine("postgres", rapport, peer, "peer");
+    std::vector<double> rapport_rates;
+    std::vector<double> peer_rates;
+    for (int run = 0; run < arguments.runs; ++run) {
+      rapport_rates.push_back(MeasureRapport(arguments, options).PerSecond());
+      peer_rates.push_back(MeasurePostgresPeer(arguments, url).PerSecond());
+    }
+    PrintLine("postgres", rapport_rates, peer_rates);
   }
   std::filesystem::remove_all(arguments.directory);
   return 0;
