@@ -11,7 +11,7 @@ suites=("$@")
 if ((${#suites[@]} == 0)); then suites=(store http); fi
 
 cmake --preset release -DRAPPORT_BENCH=ON >/dev/null
-cmake --build --preset release -j "$jobs"
+cmake --build --preset release -j "$jobs" --target rapport epoll_hello rapport_group_commit_bench
 
 for suite in "${suites[@]}"; do
   case "$suite" in
