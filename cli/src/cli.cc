@@ -1,7 +1,9 @@
 #include "rapport/cli/cli.h"
 
+#include <algorithm>
 #include <charconv>
 #include <ostream>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 
@@ -114,6 +116,8 @@ int RunDemo(const Environment& environment, const DataOptions& data, app::DemoOp
 
 }  // namespace
 
+int DefaultIoThreads() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency() / 2)); }
+
 Result<std::pair<std::string, std::uint16_t>> ParseListenAddress(std::string_view text) {
   std::string_view host;
   std::string_view port_text;
@@ -154,7 +158,7 @@ int Run(int argc, const char* const* argv, const Environment& environment) {
   ServeOptions serve_options;
   AddDataOptions(*serve, data);
   serve->add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free one)")->envname("RAPPORT_LISTEN");
-  serve->add_option("--io-threads", serve_options.io_threads, "Network threads")
+  serve->add_option("--io-threads", serve_options.io_threads, "Network threads (default: half the cores)")
       ->envname("RAPPORT_IO_THREADS")
       ->check(CLI::Range(1, 64));
   serve->add_option("--time-zone", serve_options.time_zone, "The business's IANA time zone, for schedules")

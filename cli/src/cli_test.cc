@@ -63,6 +63,8 @@ TEST_F(CliTest, ServeDefaultsToLoopbackAndEmbeddedDatabase) {
   EXPECT_EQ(served_->port, 8080);
   EXPECT_EQ(served_->store.database, "./data/rapport.db");
   EXPECT_EQ(served_->store.sqlite_synchronous, app::SqliteSynchronous::kFull);
+  EXPECT_EQ(served_->io_threads, DefaultIoThreads());
+  EXPECT_GE(served_->io_threads, 1);
 }
 
 TEST_F(CliTest, ServeTakesEnvironmentAndFlags) {

@@ -19,11 +19,16 @@
 
 namespace rapport::cli {
 
+int DefaultIoThreads();
+
 struct ServeOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 picks a free port; the chosen one is printed
   app::StoreOptions store;
-  int io_threads = 2;
+  // Half the cores, at least one: the rest serve the store writer, blocking
+  // work and logging. On two cores a second io thread measured a p99 of
+  // 4.8 ms against 2.3 ms with one, at 64 connections (bench/http).
+  int io_threads = DefaultIoThreads();
   std::string time_zone = "UTC";  // the business's zone, for schedules
   bool trust_proxy_headers = false;
 };
