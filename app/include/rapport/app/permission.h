@@ -7,30 +7,16 @@
 // Thread safety: values; safe to copy between threads.
 #pragma once
 
-#include <cstdint>
-#include <string_view>
+#include "rapport/domain/access.h"
 
 namespace rapport::app {
 
-// The things a role may be granted access to. Later capabilities add theirs.
-enum class Resource : std::uint8_t {
-  kSystem,         // health, metrics, settings, backups
-  kRelationships,  // client cards: contacts, companies, interactions
-  kLoyalty,        // points ledger, tiers, rewards
-  kSurveys,        // surveys, answers, NPS and CSI
-  kCampaigns,      // e-mail templates, segments, automations
-  kSupport,        // tickets, SLAs, contracts
-  kUsers,          // users and roles of the business
-};
-
-enum class Action : std::uint8_t {
-  kRead,   // view
-  kWrite,  // create, change
-  kAdmin,  // configure, delete, export in bulk
-};
-
-std::string_view ResourceName(Resource resource);
-std::string_view ActionName(Action action);
+// The enums and their names live in domain/access.h beside the permission
+// table; these aliases keep app::Resource and app::Action working everywhere.
+using domain::Action;
+using domain::ActionName;
+using domain::Resource;
+using domain::ResourceName;
 
 struct Permission {
   // Anyone may call the operation, authenticated or not.
@@ -44,27 +30,5 @@ struct Permission {
 
   friend bool operator==(const Permission&, const Permission&) = default;
 };
-
-inline std::string_view ResourceName(Resource resource) {
-  switch (resource) {
-    case Resource::kSystem: return "system";
-    case Resource::kRelationships: return "relationships";
-    case Resource::kLoyalty: return "loyalty";
-    case Resource::kSurveys: return "surveys";
-    case Resource::kCampaigns: return "campaigns";
-    case Resource::kSupport: return "support";
-    case Resource::kUsers: return "users";
-  }
-  return "unknown";
-}
-
-inline std::string_view ActionName(Action action) {
-  switch (action) {
-    case Action::kRead: return "read";
-    case Action::kWrite: return "write";
-    case Action::kAdmin: return "admin";
-  }
-  return "unknown";
-}
 
 }  // namespace rapport::app
