@@ -172,10 +172,11 @@ NewContact MakeContact(Random& random, std::int64_t ordinal, const DemoOptions& 
   if (random.Chance(0.8)) contact.phone = std::string(region.phone_prefix) + Digits(random, region.subscriber_digits);
   if (random.Chance(0.85)) {
     const auto today = std::chrono::floor<std::chrono::days>(options.now);
-    const auto birthday = std::chrono::year_month_day(today - std::chrono::days(random.Between(18 * 365, 80 * 365)));
+    const auto birthday = std::chrono::year_month_day(
+        today - std::chrono::days(random.Between(std::int64_t{18} * 365, std::int64_t{80} * 365)));
     char text[16];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(birthday.year()),
-                  static_cast<unsigned>(birthday.month()), static_cast<unsigned>(birthday.day()));
+    (void)std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(birthday.year()),
+                        static_cast<unsigned>(birthday.month()), static_cast<unsigned>(birthday.day()));
     contact.birthday = text;
   }
   contact.locale = std::string(locale.code);
@@ -183,7 +184,7 @@ NewContact MakeContact(Random& random, std::int64_t ordinal, const DemoOptions& 
   if (!companies.empty() && random.Chance(0.35)) {
     contact.company_id = companies[static_cast<std::size_t>(random.Between(0, std::ssize(companies) - 1))];
   }
-  contact.created_at = options.now - kDay * random.Between(1, 3 * 365);
+  contact.created_at = options.now - kDay * random.Between(1, std::int64_t{3} * 365);
   return contact;
 }
 
@@ -252,7 +253,7 @@ Result<DemoSummary> GenerateDemoData(Store& store, const DemoOptions& options, c
       company.name += " " + std::to_string(ordinal);  // keep names distinguishable in large sets
     }
     company.country_code = russian ? "RU" : std::string(Pick(random, kEnglishRegions).country_code);
-    company.created_at = options.now - kDay * random.Between(30, 5 * 365);
+    company.created_at = options.now - kDay * random.Between(30, std::int64_t{5} * 365);
     company_rows.push_back(std::move(company));
     if (company_rows.size() == batch_rows || ordinal == company_total) {
       RAPPORT_ASSIGN_OR_RETURN(std::vector<CompanyId> ids,

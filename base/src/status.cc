@@ -43,9 +43,9 @@ Status Status::WithContext(std::string_view context) const {
 namespace detail {
 
 void AssertFailed(const char* expression, const char* file, int line, const char* message) {
-  std::fprintf(stderr, "rapport: invariant violated: %s at %s:%d%s%s\n", expression, file, line,
-               message != nullptr ? ": " : "", message != nullptr ? message : "");
-  std::fflush(stderr);
+  (void)std::fprintf(stderr, "rapport: invariant violated: %s at %s:%d%s%s\n", expression, file, line,
+                     message != nullptr ? ": " : "", message != nullptr ? message : "");
+  (void)std::fflush(stderr);
   std::abort();
 }
 

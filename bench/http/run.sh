@@ -71,23 +71,28 @@ measure() {  # url
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-declare -A rps p99
-for target in peer healthz version; do
-  case $target in
-    peer) url="http://127.0.0.1:$peer_port/" ;;
-    healthz) url="http://127.0.0.1:$rapport_port/healthz" ;;
-    version) url="http://127.0.0.1:$rapport_port/api/v1/version" ;;
+url_of() {
+  case $1 in
+    peer) echo "http://127.0.0.1:$peer_port/" ;;
+    healthz) echo "http://127.0.0.1:$rapport_port/healthz" ;;
+    version) echo "http://127.0.0.1:$rapport_port/api/v1/version" ;;
   esac
-  rps_runs=()
-  p99_runs=()
-  for run in $(seq 1 "$runs"); do
-    read -r run_rps run_p99 < <(measure "$url")
+}
+
+# Rounds interleave the targets (peer, healthz, version, peer, …) so noise from
+# the shared machine falls on all of them alike, not on whichever ran last.
+declare -A rps p99 rps_runs p99_runs
+for run in $(seq 1 "$runs"); do
+  for target in peer healthz version; do
+    read -r run_rps run_p99 < <(measure "$(url_of "$target")")
     echo "  $target run $run: $run_rps req/s, p99 $run_p99 ms" >&2
-    rps_runs+=("$run_rps")
-    p99_runs+=("$run_p99")
+    rps_runs[$target]+="$run_rps "
+    p99_runs[$target]+="$run_p99 "
   done
-  rps[$target]=$(printf '%s\n' "${rps_runs[@]}" | median)
-  p99[$target]=$(printf '%s\n' "${p99_runs[@]}" | median)
+done
+for target in peer healthz version; do
+  rps[$target]=$(printf '%s\n' ${rps_runs[$target]} | median)
+  p99[$target]=$(printf '%s\n' ${p99_runs[$target]} | median)
 done
 
 echo

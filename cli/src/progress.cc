@@ -29,8 +29,9 @@ void TerminalProgress::Update(std::string_view label, std::int64_t done, std::in
   const double seconds = std::chrono::duration<double>(now - started_).count();
   const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
   char line[160];
-  std::snprintf(line, sizeof line, "%-10s %3d%% %lld/%lld  %.0f rows/s", label_.c_str(),
-                static_cast<int>(fraction * 100), static_cast<long long>(done), static_cast<long long>(total), rate);
+  (void)std::snprintf(line, sizeof line, "%-10s %3d%% %lld/%lld  %.0f rows/s", label_.c_str(),
+                      static_cast<int>(fraction * 100), static_cast<long long>(done), static_cast<long long>(total),
+                      rate);
   if (is_terminal_) {
     out_ << "\r\033[K" << line << std::flush;
     line_open_ = true;

@@ -203,8 +203,8 @@ std::string FormatSchedule(const ScheduleSpec& spec) {
   }
   const auto minutes_total = spec.time_of_day.count();
   char time_text[8];
-  std::snprintf(time_text, sizeof time_text, "%02d:%02d", static_cast<int>(minutes_total / 60),
-                static_cast<int>(minutes_total % 60));
+  (void)std::snprintf(time_text, sizeof time_text, "%02d:%02d", static_cast<int>(minutes_total / 60),
+                      static_cast<int>(minutes_total % 60));
   switch (spec.kind) {
     case ScheduleKind::kDaily: return std::string("daily ") + time_text;
     case ScheduleKind::kWeekly: {

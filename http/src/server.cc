@@ -146,7 +146,7 @@ asio::awaitable<Status> RequestContext::Write(app::Store::WriteBody body) {
 // ---------------------------------------------------------------------------
 
 struct Connection {
-  Connection(tcp::socket socket, std::size_t io_index) : stream(std::move(socket)), io_index(io_index) {}
+  Connection(tcp::socket socket, std::size_t thread_index) : stream(std::move(socket)), io_index(thread_index) {}
   beast::tcp_stream stream;
   std::size_t io_index;  // which io thread (and access log) serves it
   std::string remote;

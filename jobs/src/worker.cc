@@ -36,9 +36,9 @@ Status ValidateOptions(const WorkerOptions& options) {
 
 std::string MakeWorkerId(app::Random& random) {
   char host[kHostNameBytesMax + 1] = {};
-  if (gethostname(host, kHostNameBytesMax) != 0) std::snprintf(host, sizeof host, "unknown-host");
+  if (gethostname(host, kHostNameBytesMax) != 0) (void)std::snprintf(host, sizeof host, "unknown-host");
   char suffix[16];
-  std::snprintf(suffix, sizeof suffix, "%08llx", static_cast<unsigned long long>(random.Next() & 0xffffffffULL));
+  (void)std::snprintf(suffix, sizeof suffix, "%08llx", static_cast<unsigned long long>(random.Next() & 0xffffffffULL));
   return std::string(host) + ":" + std::to_string(getpid()) + ":" + suffix;
 }
 

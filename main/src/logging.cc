@@ -29,7 +29,7 @@ class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
         default:
           if (static_cast<unsigned char>(c) < 0x20) {
             char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+            (void)std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
             Append(out, escaped);
           } else {
             out.push_back(c);

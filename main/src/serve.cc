@@ -127,7 +127,7 @@ int Serve(const cli::ServeOptions& options, const Clock& clock, std::string_view
 
   // Scripts and tests read this line to find the port.
   std::printf("Listening on %s\n", DisplayUrl(options.host, (*server)->port()).c_str());
-  std::fflush(stdout);
+  (void)std::fflush(stdout);
   spdlog::info("rapport {} serving {} with {} database", version, DisplayUrl(options.host, (*server)->port()),
                app::StoreKindName(store->kind()));
 

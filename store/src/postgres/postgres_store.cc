@@ -107,6 +107,7 @@ class PostgresStore final : public app::Store {
 
   void WriteAsync(WriteBody body, WriteDone done) override {
     RAPPORT_ASSERT(body && done);
+    WriteCommand command{std::move(body), std::move(done)};
     Status refused;
     {
       std::lock_guard lock(queue_mutex_);
@@ -116,12 +117,12 @@ class PostgresStore final : public app::Store {
         refused = ResourceExhausted("the write queue holds " + std::to_string(limits::kWriteQueueDepthMax) +
                                     " commands; retry later");
       } else {
-        queue_.push_back(WriteCommand{std::move(body), std::move(done)});
+        queue_.push_back(std::move(command));
         write_queue_depth_.store(queue_.size());
       }
     }
     if (!refused.ok()) {
-      done(std::move(refused));  // on the caller's thread: no store thread ran
+      command.done(std::move(refused));  // on the caller's thread: no store thread ran
       return;
     }
     queue_ready_.notify_one();

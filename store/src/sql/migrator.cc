@@ -15,7 +15,7 @@ struct AppliedMigration {
 
 std::string MigrationLabel(int version, std::string_view name) {
   char number[16];
-  std::snprintf(number, sizeof number, "%04d", version);
+  (void)std::snprintf(number, sizeof number, "%04d", version);
   return std::string(number) + "_" + std::string(name);
 }
 
@@ -94,7 +94,7 @@ std::string MigrationChecksum(std::string_view sql) {
     hash *= 1099511628211ULL;
   }
   char text[32];
-  std::snprintf(text, sizeof text, "fnv1a64:%016llx", static_cast<unsigned long long>(hash));
+  (void)std::snprintf(text, sizeof text, "fnv1a64:%016llx", static_cast<unsigned long long>(hash));
   return text;
 }
 

@@ -34,8 +34,8 @@ inline constexpr std::size_t kEventPayloadBytesMax = 64 << 10;
 // Jobs
 inline constexpr int kJobAttemptsMax = 25;
 inline constexpr int kJobClaimBatchMax = 100;
-inline constexpr std::int64_t kJobLeaseMsDefault = 5 * 60'000;
-inline constexpr std::int64_t kJobBackoffMsMax = 6 * 3'600'000;  // retries never wait longer
+inline constexpr std::int64_t kJobLeaseMsDefault = std::int64_t{5} * 60'000;
+inline constexpr std::int64_t kJobBackoffMsMax = std::int64_t{6} * 3'600'000;  // retries never wait longer
 inline constexpr std::size_t kJobPayloadBytesMax = 64 << 10;
 
 // Money and points: bounds on single amounts so sums stay far from int64 overflow.

@@ -35,6 +35,7 @@ class Points {
   Points& operator+=(Points other) { return *this = *this + other; }
   Points& operator-=(Points other) { return *this = *this - other; }
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): a clang-tidy 14 false positive on defaulted <=>
   friend constexpr auto operator<=>(Points, Points) = default;
 
  private:

@@ -121,7 +121,10 @@ class [[nodiscard]] Result {
 // RAPPORT_ASSIGN_OR_RETURN(auto x, ExprReturningResult());
 #define RAPPORT_ASSIGN_OR_RETURN(lhs, expr) \
   RAPPORT_ASSIGN_OR_RETURN_IMPL(RAPPORT_CONCAT(rapport_result_, __LINE__), lhs, expr)
+// `lhs` may be a declaration ("auto x"), so it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define RAPPORT_ASSIGN_OR_RETURN_IMPL(result, lhs, expr) \
   auto result = (expr);                                  \
   if (!result.ok()) return result.status();              \
   lhs = std::move(result).value()
+// NOLINTEND(bugprone-macro-parentheses)

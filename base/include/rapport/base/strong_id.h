@@ -18,6 +18,7 @@ class StrongId {
   constexpr std::int64_t value() const { return value_; }
   constexpr bool valid() const { return value_ > 0; }
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): a clang-tidy 14 false positive on defaulted <=>
   friend constexpr auto operator<=>(StrongId, StrongId) = default;
 
  private:
