@@ -118,7 +118,7 @@ class PostgresStore final : public app::Store {
                                     " commands; retry later");
       } else {
         queue_.push_back(std::move(command));
-        write_queue_depth_.store(queue_.size());
+        counters_.write_queue_depth.store(queue_.size());
       }
     }
     if (!refused.ok()) {
@@ -130,7 +130,7 @@ class PostgresStore final : public app::Store {
 
   Status Read(ReadBody body) override {
     RAPPORT_ASSIGN_OR_RETURN(std::unique_ptr<PostgresConnection> connection, pool_.Acquire());
-    read_transactions_.fetch_add(1);
+    counters_.read_transactions.fetch_add(1);
     connection->Begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     SqlReadTransaction read(*connection, clock_.Now());
     Status status = RunBody(body, read);
@@ -166,16 +166,7 @@ class PostgresStore final : public app::Store {
     return {};
   }
 
-  app::StoreStats Stats() const override {
-    app::StoreStats stats;
-    stats.write_commands = write_commands_.load();
-    stats.write_commands_failed = write_commands_failed_.load();
-    stats.write_transactions = write_transactions_.load();
-    stats.write_queue_depth = write_queue_depth_.load();
-    stats.read_transactions = read_transactions_.load();
-    stats.commit_microseconds_total = commit_microseconds_total_.load();
-    return stats;
-  }
+  app::StoreStats Stats() const override { return counters_.Snapshot(); }
 
  private:
   struct WriteCommand {
@@ -185,8 +176,8 @@ class PostgresStore final : public app::Store {
 
   Status RunWrite(const WriteBody& body) {
     Status status = RunWriteTransaction(body);
-    write_commands_.fetch_add(1);
-    if (!status.ok()) write_commands_failed_.fetch_add(1);
+    counters_.write_commands.fetch_add(1);
+    if (!status.ok()) counters_.write_commands_failed.fetch_add(1);
     return status;
   }
 
@@ -200,8 +191,8 @@ class PostgresStore final : public app::Store {
     if (status.ok()) {
       const auto started = std::chrono::steady_clock::now();
       status = connection->Commit();
-      commit_microseconds_total_.fetch_add(MicrosecondsSince(started));
-      if (status.ok()) write_transactions_.fetch_add(1);
+      counters_.commit_microseconds_total.fetch_add(MicrosecondsSince(started));
+      if (status.ok()) counters_.write_transactions.fetch_add(1);
     } else {
       (void)connection->Rollback();  // the body's error is the one to report
     }
@@ -218,7 +209,7 @@ class PostgresStore final : public app::Store {
         if (queue_.empty()) return;  // closing and drained
         command = std::move(queue_.front());
         queue_.pop_front();
-        write_queue_depth_.store(queue_.size());
+        counters_.write_queue_depth.store(queue_.size());
       }
       command.done(RunWrite(command.body));
     }
@@ -237,12 +228,7 @@ class PostgresStore final : public app::Store {
   std::mutex close_mutex_;
   bool closed_ = false;  // guarded by close_mutex_
 
-  std::atomic<std::uint64_t> write_commands_{0};
-  std::atomic<std::uint64_t> write_commands_failed_{0};
-  std::atomic<std::uint64_t> write_transactions_{0};
-  std::atomic<std::uint64_t> write_queue_depth_{0};
-  std::atomic<std::uint64_t> read_transactions_{0};
-  std::atomic<std::uint64_t> commit_microseconds_total_{0};
+  StoreCounters counters_;
 };
 
 Status ValidateOptions(const app::StoreOptions& options) {

@@ -110,12 +110,7 @@ class SqliteStore final : public app::Store {
   std::mutex close_mutex_;
   bool closed_ = false;  // guarded by close_mutex_
 
-  std::atomic<std::uint64_t> write_commands_{0};
-  std::atomic<std::uint64_t> write_commands_failed_{0};
-  std::atomic<std::uint64_t> write_transactions_{0};
-  std::atomic<std::uint64_t> write_queue_depth_{0};
-  std::atomic<std::uint64_t> read_transactions_{0};
-  std::atomic<std::uint64_t> commit_microseconds_total_{0};
+  StoreCounters counters_;
 };
 
 Status SqliteStore::Enqueue(WriteCommand& command) {
@@ -128,7 +123,7 @@ Status SqliteStore::Enqueue(WriteCommand& command) {
                                " commands; retry later");
     }
     queue_.push_back(std::move(command));
-    write_queue_depth_.store(queue_.size());
+    counters_.write_queue_depth.store(queue_.size());
   }
   queue_ready_.notify_one();
   return {};
@@ -146,7 +141,7 @@ void SqliteStore::WriterLoop() {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
-      write_queue_depth_.store(queue_.size());
+      counters_.write_queue_depth.store(queue_.size());
     }
     RunBatch(batch);
     batch.clear();
@@ -186,12 +181,12 @@ void SqliteStore::RunBatch(std::vector<WriteCommand>& batch) {
       if (outcome.ok()) outcome = transaction;
     }
   } else {
-    write_transactions_.fetch_add(1);
+    counters_.write_transactions.fetch_add(1);
   }
-  commit_microseconds_total_.fetch_add(MicrosecondsSince(started));
-  write_commands_.fetch_add(batch.size());
+  counters_.commit_microseconds_total.fetch_add(MicrosecondsSince(started));
+  counters_.write_commands.fetch_add(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (!outcomes[i].ok()) write_commands_failed_.fetch_add(1);
+    if (!outcomes[i].ok()) counters_.write_commands_failed.fetch_add(1);
     batch[i].done(std::move(outcomes[i]));
   }
 }
@@ -230,7 +225,7 @@ void SqliteStore::ReleaseReader(std::unique_ptr<SqliteConnection> reader) {
 
 Status SqliteStore::Read(ReadBody body) {
   RAPPORT_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> reader, AcquireReader());
-  read_transactions_.fetch_add(1);
+  counters_.read_transactions.fetch_add(1);
   Status status = reader->ExecuteLiteral("BEGIN DEFERRED");
   if (status.ok()) {
     SqlReadTransaction read(*reader, clock_.Now());
@@ -304,16 +299,7 @@ Status SqliteStore::Close() {
   return {};
 }
 
-app::StoreStats SqliteStore::Stats() const {
-  app::StoreStats stats;
-  stats.write_commands = write_commands_.load();
-  stats.write_commands_failed = write_commands_failed_.load();
-  stats.write_transactions = write_transactions_.load();
-  stats.write_queue_depth = write_queue_depth_.load();
-  stats.read_transactions = read_transactions_.load();
-  stats.commit_microseconds_total = commit_microseconds_total_.load();
-  return stats;
-}
+app::StoreStats SqliteStore::Stats() const { return counters_.Snapshot(); }
 
 }  // namespace
 
