@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "adapter_support.h"
 #include "postgres/postgres_store.h"
 #include "sql/migrator.h"
 #include "sql/query_catalog.h"
@@ -17,10 +18,6 @@ Result<std::unique_ptr<SqlSession>> OpenSession(const app::StoreOptions& options
   return OpenSqliteSession(options);
 }
 
-Timestamp NowOf(const app::StoreOptions& options) {
-  return options.clock != nullptr ? options.clock->Now() : SystemClock().Now();
-}
-
 }  // namespace
 
 bool IsPostgresUrl(std::string_view database) {
@@ -29,7 +26,7 @@ bool IsPostgresUrl(std::string_view database) {
 
 Result<MigrationReport> MigrateDatabase(const app::StoreOptions& options) {
   RAPPORT_ASSIGN_OR_RETURN(std::unique_ptr<SqlSession> session, OpenSession(options));
-  return ApplyMigrations(*session, NowOf(options));
+  return ApplyMigrations(*session, ClockOf(options).Now());
 }
 
 Result<int> SchemaVersion(const app::StoreOptions& options) {
