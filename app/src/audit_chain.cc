@@ -74,28 +74,32 @@ std::string_view ChainFaultName(ChainFault fault) {
   return "unknown";
 }
 
-ChainVerification VerifyChain(std::span<const AuditRecord> records) {
-  std::int64_t expected_sequence = kAuditFirstSequence;
-  std::string_view expected_previous_hash = kAuditGenesisHash;
-  for (std::size_t index = 0; index < records.size(); ++index) {
+const ChainVerification& ChainVerifier::Feed(std::span<const AuditRecord> records) {
+  for (std::size_t index = 0; index < records.size() && result_.ok(); ++index) {
     const AuditRecord& record = records[index];
     // Its own hash first: a row edited in place is named as itself.
     if (record.hash != ChainHash(record.previous_hash, record)) {
-      return Broken(ChainFault::kEdited, record, expected_sequence, index);
-    }
-    if (record.sequence != expected_sequence) {
-      return Broken(SequenceFault(records.subspan(index + 1), expected_sequence), record, expected_sequence, index);
-    }
-    if (record.previous_hash != expected_previous_hash) {
+      result_ = Broken(ChainFault::kEdited, record, expected_sequence_, result_.rows_verified);
+    } else if (record.sequence != expected_sequence_) {
+      result_ = Broken(SequenceFault(records.subspan(index + 1), expected_sequence_), record, expected_sequence_,
+                       result_.rows_verified);
+    } else if (record.previous_hash != expected_previous_hash_) {
       // The row is self-consistent and in sequence, so the row before it (or
       // this one, re-hashed) was rewritten.
-      const ChainFault fault = index == 0 ? ChainFault::kBadGenesis : ChainFault::kEdited;
-      return Broken(fault, record, expected_sequence, index);
+      const ChainFault fault = result_.rows_verified == 0 ? ChainFault::kBadGenesis : ChainFault::kEdited;
+      result_ = Broken(fault, record, expected_sequence_, result_.rows_verified);
+    } else {
+      expected_previous_hash_ = record.hash;
+      ++expected_sequence_;
+      ++result_.rows_verified;
     }
-    expected_previous_hash = record.hash;
-    ++expected_sequence;
   }
-  return ChainVerification{.rows_verified = records.size()};
+  return result_;
+}
+
+ChainVerification VerifyChain(std::span<const AuditRecord> records) {
+  ChainVerifier verifier;
+  return verifier.Feed(records);
 }
 
 }  // namespace rapport::app

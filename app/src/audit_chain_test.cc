@@ -52,6 +52,24 @@ TEST(AuditChainTest, ValidChainVerifies) {
   EXPECT_EQ(verification.rows_verified, 6u);
 }
 
+TEST(AuditChainTest, VerifierFedInPagesMatchesTheWholeLog) {
+  std::vector<AuditRecord> chain = Chain(7);
+  ChainVerifier intact;
+  intact.Feed(std::span(chain).first(3));
+  intact.Feed(std::span(chain).subspan(3));
+  EXPECT_TRUE(intact.result().ok());
+  EXPECT_EQ(intact.result().rows_verified, 7u);
+  EXPECT_EQ(intact.last_hash(), chain.back().hash);
+
+  chain[4].actor = "user:99";  // edited in the second page
+  ChainVerifier broken;
+  broken.Feed(std::span(chain).first(3));
+  broken.Feed(std::span(chain).subspan(3));
+  EXPECT_EQ(broken.result().fault, ChainFault::kEdited);
+  EXPECT_EQ(broken.result().broken_sequence, chain[4].sequence);
+  EXPECT_EQ(broken.result().rows_verified, 4u);
+}
+
 TEST(AuditChainTest, EmptyChainVerifies) { EXPECT_TRUE(VerifyChain({}).ok()); }
 
 TEST(AuditChainTest, HashIsSha256HexAndDependsOnPreviousHash) {

@@ -10,6 +10,7 @@
 #include "sodium_support.h"
 
 #include "rapport/base/assert.h"
+#include "rapport/base/utf8.h"
 
 namespace rapport::app {
 namespace {
@@ -19,45 +20,6 @@ static_assert(PasswordHashOptions{}.mem_limit_bytes == crypto_pwhash_argon2id_ME
 static_assert(crypto_pwhash_ALG_DEFAULT == crypto_pwhash_ALG_ARGON2ID13, "crypto_pwhash_str must produce argon2id");
 
 constexpr std::string_view kArgon2idPrefix = "$argon2id$";
-
-// How a UTF-8 sequence starts: its length, the payload bits of its lead byte
-// and the smallest code point it may encode (anything below is overlong).
-struct SequenceStart {
-  std::size_t length = 0;  // 0: not a valid lead byte
-  char32_t payload = 0;
-  char32_t minimum = 0;
-};
-
-SequenceStart ReadLeadByte(unsigned char lead) {
-  if (lead < 0x80) return {1, lead, 0};
-  if ((lead & 0xE0) == 0xC0) return {2, static_cast<char32_t>(lead & 0x1F), 0x80};
-  if ((lead & 0xF0) == 0xE0) return {3, static_cast<char32_t>(lead & 0x0F), 0x800};
-  if ((lead & 0xF8) == 0xF0) return {4, static_cast<char32_t>(lead & 0x07), 0x10000};
-  return {};
-}
-
-// The number of code points in well-formed UTF-8, or nullopt when it is not:
-// rejects stray continuation bytes, truncated sequences, overlong encodings,
-// UTF-16 surrogates and values above U+10FFFF.
-std::optional<std::size_t> CountCodePoints(std::string_view text) {
-  std::size_t count = 0;
-  std::size_t index = 0;
-  while (index < text.size()) {
-    const SequenceStart start = ReadLeadByte(static_cast<unsigned char>(text[index]));
-    if (start.length == 0 || text.size() - index < start.length) return std::nullopt;
-    char32_t code_point = start.payload;
-    for (std::size_t offset = 1; offset < start.length; ++offset) {
-      const auto continuation = static_cast<unsigned char>(text[index + offset]);
-      if ((continuation & 0xC0) != 0x80) return std::nullopt;
-      code_point = (code_point << 6) | (continuation & 0x3F);
-    }
-    if (code_point < start.minimum || code_point > 0x10FFFF) return std::nullopt;
-    if (code_point >= 0xD800 && code_point <= 0xDFFF) return std::nullopt;
-    index += start.length;
-    ++count;
-  }
-  return count;
-}
 
 bool LooksLikeArgon2id(std::string_view encoded_hash) {
   return encoded_hash.starts_with(kArgon2idPrefix) && encoded_hash.size() < crypto_pwhash_STRBYTES;
@@ -122,7 +84,7 @@ Result<PasswordVerdict> VerifyPassword(std::string_view password, std::string_vi
   return rehash == 0 ? PasswordVerdict::kMatch : PasswordVerdict::kMatchNeedsRehash;
 }
 
-std::string NewToken() {
+std::string NewSecret() {
   internal::EnsureSodiumReady();
   std::array<unsigned char, kTokenRandomBytes> random_bytes{};
   randombytes_buf(random_bytes.data(), random_bytes.size());
@@ -131,8 +93,10 @@ std::string NewToken() {
   sodium_bin2base64(encoded.data(), encoded.size(), random_bytes.data(), random_bytes.size(), kVariant);
   encoded.resize(encoded.find('\0'));  // the length macro counts the terminating NUL
   sodium_memzero(random_bytes.data(), random_bytes.size());
-  return std::string(kTokenPrefix) + encoded;
+  return encoded;
 }
+
+std::string NewToken() { return std::string(kTokenPrefix) + NewSecret(); }
 
 std::string TokenDigest(std::string_view token) { return internal::Sha256Hex(token); }
 

@@ -48,16 +48,22 @@ wait_for() {  # url
 
 rapport_port=$(free_port)
 peer_port=$(free_port)
-"$rapport_bin" serve --listen "127.0.0.1:$rapport_port" --database "$work_dir/rapport.db" >"$server_log" 2>&1 &
+# --token-rate 0: the authenticated target measures the token check, not the rate limit.
+"$rapport_bin" serve --listen "127.0.0.1:$rapport_port" --database "$work_dir/rapport.db" --token-rate 0 \
+  >"$server_log" 2>&1 &
 pids+=($!)
 "$peer_bin" "$peer_port" >/dev/null 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$rapport_port/healthz"
 wait_for "http://127.0.0.1:$peer_port/"
+# An API token for the authenticated target; `token create` prints it as its last line.
+token=$("$rapport_bin" token create --database "$work_dir/rapport.db" --name bench --role analyst | tail -n 1)
 
 # Prints "<requests per second> <p99 in ms>" for one wrk run.
-measure() {  # url
-  wrk -t"$threads" -c"$connections" -d"$duration" --latency "$1" | awk '
+measure() {  # url [header]
+  local header=()
+  [[ -n "${2:-}" ]] && header=(-H "$2")
+  wrk -t"$threads" -c"$connections" -d"$duration" --latency "${header[@]}" "$1" | awk '
     function ms(value) {
       if (value ~ /us$/) { sub(/us$/, "", value); return value / 1000 }
       if (value ~ /ms$/) { sub(/ms$/, "", value); return value + 0 }
@@ -76,6 +82,13 @@ url_of() {
     peer) echo "http://127.0.0.1:$peer_port/" ;;
     healthz) echo "http://127.0.0.1:$rapport_port/healthz" ;;
     version) echo "http://127.0.0.1:$rapport_port/api/v1/version" ;;
+    session) echo "http://127.0.0.1:$rapport_port/api/v1/auth/session" ;;
+  esac
+}
+header_of() {
+  case $1 in
+    session) echo "Authorization: Bearer $token" ;;
+    *) echo "" ;;
   esac
 }
 
@@ -83,22 +96,23 @@ url_of() {
 # the shared machine falls on all of them alike, not on whichever ran last.
 declare -A rps p99 rps_runs p99_runs
 for run in $(seq 1 "$runs"); do
-  for target in peer healthz version; do
-    read -r run_rps run_p99 < <(measure "$(url_of "$target")")
+  for target in peer healthz version session; do
+    read -r run_rps run_p99 < <(measure "$(url_of "$target")" "$(header_of "$target")")
     echo "  $target run $run: $run_rps req/s, p99 $run_p99 ms" >&2
     rps_runs[$target]+="$run_rps "
     p99_runs[$target]+="$run_p99 "
   done
 done
-for target in peer healthz version; do
+for target in peer healthz version session; do
   rps[$target]=$(printf '%s\n' ${rps_runs[$target]} | median)
   p99[$target]=$(printf '%s\n' ${p99_runs[$target]} | median)
 done
 
 echo
 printf '%-22s %12s %10s %14s\n' target "req/s" "p99 ms" "vs peer req/s"
-for target in peer healthz version; do
+for target in peer healthz version session; do
   ratio=$(awk -v a="${rps[$target]}" -v b="${rps[peer]}" 'BEGIN { printf "%.0f%%", 100 * a / b }')
   printf '%-22s %12s %10s %14s\n' "$target" "${rps[$target]}" "${p99[$target]}" "$ratio"
 done
-echo "(wrk -t$threads -c$connections -d$duration --latency, median of $runs runs; targets: ≥ 70% of peer, p99 ≤ 2 ms)"
+echo "(wrk -t$threads -c$connections -d$duration --latency, median of $runs runs; targets: ≥ 70% of peer, p99 ≤ 2 ms;"
+echo " session = GET /api/v1/auth/session with a bearer token: a digest lookup in the store per request)"

@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <ostream>
 #include <thread>
 
 #include <CLI/CLI.hpp>
 
+#include "access_commands.h"
+#include "command_support.h"
+#include "password_input.h"
 #include "progress.h"
 
 #include "rapport/app/demo_data.h"
@@ -14,36 +18,7 @@
 namespace rapport::cli {
 namespace {
 
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
 constexpr std::string_view kPostgresSchemes[] = {"postgres://", "postgresql://"};
-
-// Options shared by every subcommand that touches data.
-struct DataOptions {
-  std::string database = "./data/rapport.db";
-  std::string sqlite_synchronous = "full";
-};
-
-void AddDataOptions(CLI::App& command, DataOptions& options) {
-  command.add_option("--database", options.database, "SQLite file path or postgres:// URL (default ./data/rapport.db)")
-      ->envname("RAPPORT_DATABASE");
-  command
-      .add_option("--sqlite-synchronous", options.sqlite_synchronous,
-                  "SQLite durability: full (survives power loss) or normal (survives a crash)")
-      ->envname("RAPPORT_SQLITE_SYNCHRONOUS")
-      ->check(CLI::IsMember({"off", "normal", "full", "extra"}));
-}
-
-app::StoreOptions ToStoreOptions(const DataOptions& options, const Clock* clock) {
-  app::StoreOptions store;
-  store.database = options.database;
-  store.clock = clock;
-  if (options.sqlite_synchronous == "off") store.sqlite_synchronous = app::SqliteSynchronous::kOff;
-  if (options.sqlite_synchronous == "normal") store.sqlite_synchronous = app::SqliteSynchronous::kNormal;
-  if (options.sqlite_synchronous == "full") store.sqlite_synchronous = app::SqliteSynchronous::kFull;
-  if (options.sqlite_synchronous == "extra") store.sqlite_synchronous = app::SqliteSynchronous::kExtra;
-  return store;
-}
 
 // Shows where the data lives without printing a password from a URL.
 std::string RedactDatabase(const std::string& database) {
@@ -56,11 +31,6 @@ std::string RedactDatabase(const std::string& database) {
     }
   }
   return database;
-}
-
-int Fail(const Environment& environment, const Status& status) {
-  *environment.err << "rapport: " << status.ToString() << '\n';
-  return kExitFailure;
 }
 
 int RunMigrate(const Environment& environment, const DataOptions& data, bool status_only) {
@@ -151,12 +121,18 @@ int Run(int argc, const char* const* argv, const Environment& environment) {
       "Every option can also be set by the environment variable shown beside it.\n"
       "Run 'rapport COMMAND --help' for a command's options.");
 
-  DataOptions data;
+  // One DataOptions per subcommand: CLI11 applies environment variables to the
+  // options of every named subcommand, chosen or not, so a variable shared by
+  // two subcommands would let RAPPORT_DATABASE override the chosen one's flag.
+  DataOptions serve_data;
+  DataOptions migrate_data;
+  DataOptions backup_data;
+  DataOptions demo_data;
 
   CLI::App* serve = app.add_subcommand("serve", "Serve the API and the web UI");
   std::string listen = "127.0.0.1:8080";
   ServeOptions serve_options;
-  AddDataOptions(*serve, data);
+  AddDataOptions(*serve, serve_data);
   serve->add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free one)")->envname("RAPPORT_LISTEN");
   serve->add_option("--io-threads", serve_options.io_threads, "Network threads (default: half the cores)")
       ->envname("RAPPORT_IO_THREADS")
@@ -167,24 +143,59 @@ int Run(int argc, const char* const* argv, const Environment& environment) {
       ->add_flag("--trust-proxy-headers", serve_options.trust_proxy_headers,
                  "Take the client address and scheme from X-Forwarded-* (behind a reverse proxy only)")
       ->envname("RAPPORT_TRUST_PROXY_HEADERS");
+  serve
+      ->add_option("--admin-email", serve_options.admin_email,
+                   "E-mail of the admin created on an installation without users (password from "
+                   "RAPPORT_ADMIN_PASSWORD, or generated and printed once)")
+      ->envname("RAPPORT_ADMIN_EMAIL")
+      ->capture_default_str();
+  serve
+      ->add_flag("--secure-cookies", serve_options.secure_cookies,
+                 "Mark the session cookie Secure on every response (TLS ends before Rapport)")
+      ->envname("RAPPORT_SECURE_COOKIES");
+  serve
+      ->add_option("--token-rate", serve_options.token_requests_per_second,
+                   "Requests per second each API token may make (0: unlimited)")
+      ->envname("RAPPORT_TOKEN_RATE")
+      ->check(CLI::Range(0.0, 1e6))
+      ->capture_default_str();
+  serve->add_option("--token-burst", serve_options.token_burst, "Requests an API token may make at once")
+      ->envname("RAPPORT_TOKEN_BURST")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  serve
+      ->add_option("--session-idle-minutes", serve_options.session_idle_minutes,
+                   "Minutes without a request after which a session ends")
+      ->envname("RAPPORT_SESSION_IDLE_MINUTES")
+      ->check(CLI::Range(1, 7 * 24 * 60))
+      ->capture_default_str();
+  serve
+      ->add_option("--session-hours", serve_options.session_hours,
+                   "Hours after sign-in at which a session ends, active or not")
+      ->envname("RAPPORT_SESSION_HOURS")
+      ->check(CLI::Range(1, 90 * 24))
+      ->capture_default_str();
 
   CLI::App* migrate = app.add_subcommand("migrate", "Apply pending database migrations");
   bool migrate_status = false;
-  AddDataOptions(*migrate, data);
+  AddDataOptions(*migrate, migrate_data);
   migrate->add_flag("--status", migrate_status, "Only print the current schema version");
 
   CLI::App* backup = app.add_subcommand("backup", "Write an online, consistent copy of the database");
   std::string backup_output;
-  AddDataOptions(*backup, data);
+  AddDataOptions(*backup, backup_data);
   backup->add_option("--output,-o", backup_output, "Destination file (SQLite)")->required();
 
   CLI::App* demo = app.add_subcommand("demo", "Create a realistic, seeded demo data set");
   app::DemoOptions demo_options;
-  AddDataOptions(*demo, data);
+  AddDataOptions(*demo, demo_data);
   demo->add_option("--contacts", demo_options.contacts, "Number of contacts")->capture_default_str();
   demo->add_option("--purchases", demo_options.purchases, "Number of purchases")->capture_default_str();
   demo->add_option("--seed", demo_options.seed, "Random seed: the same seed gives the same data")
       ->capture_default_str();
+
+  AccessCommandLine access;
+  AddAccessCommands(app, access);
 
   CLI::App* version = app.add_subcommand("version", "Print the version");
 
@@ -207,12 +218,22 @@ int Run(int argc, const char* const* argv, const Environment& environment) {
     }
     serve_options.host = address->first;
     serve_options.port = address->second;
-    serve_options.store = ToStoreOptions(data, environment.clock);
+    serve_options.store = ToStoreOptions(serve_data, environment.clock);
+    Result<app::PasswordHashOptions> hash_cost = ParsePasswordHashCost(std::getenv(kPasswordHashCostVariable));
+    if (!hash_cost.ok()) {
+      *environment.err << "rapport serve: " << hash_cost.status().message() << '\n';
+      return kExitUsage;
+    }
+    serve_options.password_hash = *hash_cost;
+    // Never an argument: it would show in `ps` and in shell history.
+    if (const char* admin_password = std::getenv("RAPPORT_ADMIN_PASSWORD"))
+      serve_options.admin_password = admin_password;
     return environment.serve(serve_options);
   }
-  if (*migrate) return RunMigrate(environment, data, migrate_status);
-  if (*backup) return RunBackup(environment, data, backup_output);
-  if (*demo) return RunDemo(environment, data, demo_options);
+  if (*migrate) return RunMigrate(environment, migrate_data, migrate_status);
+  if (*backup) return RunBackup(environment, backup_data, backup_output);
+  if (*demo) return RunDemo(environment, demo_data, demo_options);
+  if (std::optional<int> exit_code = RunAccessCommand(environment, access)) return *exit_code;
   RAPPORT_UNREACHABLE();
 }
 

@@ -49,7 +49,7 @@ TEST_F(CliTest, NoCommandIsAUsageError) {
 
 TEST_F(CliTest, HelpExitsZeroAndListsCommands) {
   EXPECT_EQ(Run({"--help"}), 0);
-  for (const char* command : {"serve", "migrate", "backup", "demo", "version"}) {
+  for (const char* command : {"serve", "migrate", "backup", "demo", "user", "token", "audit", "version"}) {
     EXPECT_NE(out_.str().find(command), std::string::npos) << command;
   }
 }
@@ -76,6 +76,42 @@ TEST_F(CliTest, ServeTakesEnvironmentAndFlags) {
   EXPECT_EQ(served_->port, 0);
   EXPECT_EQ(served_->store.database, "postgres://rapport@127.0.0.1:5432/rapport");
   EXPECT_EQ(served_->store.sqlite_synchronous, app::SqliteSynchronous::kNormal);
+}
+
+TEST_F(CliTest, ServeTakesTheFirstAdminFromFlagsAndTheEnvironment) {
+  ::unsetenv("RAPPORT_ADMIN_PASSWORD");
+  ::unsetenv("RAPPORT_PASSWORD_HASH_COST");
+  ASSERT_EQ(Run({"serve"}), 0);
+  EXPECT_EQ(served_->admin_email, "admin@localhost");
+  EXPECT_EQ(served_->admin_password, "");
+  EXPECT_EQ(served_->password_hash.ops_limit, app::PasswordHashOptions{}.ops_limit);
+
+  ::setenv("RAPPORT_ADMIN_PASSWORD", "a password from the environment", 1);
+  ::setenv("RAPPORT_PASSWORD_HASH_COST", "min", 1);
+  ASSERT_EQ(Run({"serve", "--admin-email", "owner@example.com"}), 0);
+  ::unsetenv("RAPPORT_ADMIN_PASSWORD");
+  ::unsetenv("RAPPORT_PASSWORD_HASH_COST");
+  EXPECT_EQ(served_->admin_email, "owner@example.com");
+  EXPECT_EQ(served_->admin_password, "a password from the environment");
+  EXPECT_LT(served_->password_hash.ops_limit, app::PasswordHashOptions{}.ops_limit);
+  EXPECT_LT(served_->password_hash.mem_limit_bytes, app::PasswordHashOptions{}.mem_limit_bytes);
+}
+
+TEST_F(CliTest, ServeRefusesAnUnknownHashCost) {
+  ::setenv("RAPPORT_PASSWORD_HASH_COST", "cheap", 1);
+  EXPECT_EQ(Run({"serve"}), 2);
+  ::unsetenv("RAPPORT_PASSWORD_HASH_COST");
+  EXPECT_FALSE(served_.has_value());
+}
+
+TEST_F(CliTest, AFlagBeatsTheEnvironmentForTheChosenCommand) {
+  // Regression: the subcommands shared one --database variable, and CLI11
+  // applies RAPPORT_DATABASE to every subcommand's options, so the variable
+  // overwrote the flag of the command actually chosen.
+  ::setenv("RAPPORT_DATABASE", "/from/the/environment.db", 1);
+  ASSERT_EQ(Run({"serve", "--database", "/from/the/flag.db"}), 0);
+  ::unsetenv("RAPPORT_DATABASE");
+  EXPECT_EQ(served_->store.database, "/from/the/flag.db");
 }
 
 TEST_F(CliTest, BadListenAddressIsAUsageError) {

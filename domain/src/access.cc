@@ -69,6 +69,12 @@ constexpr bool AnyAllowed(Role role, Action action) {
                      [&](Resource resource) { return IsAllowedIn(role, resource, action); });
 }
 
+// Whether any grant (admin's implicit ones aside) names the resource.
+constexpr bool AnyResourceAllowed(Resource resource) {
+  return std::any_of(std::begin(kGrants), std::end(kGrants),
+                     [&](const Grant& grant) { return grant.resource == resource; });
+}
+
 constexpr bool HasDuplicateGrant() {
   for (std::size_t i = 0; i < std::size(kGrants); ++i) {
     for (std::size_t j = i + 1; j < std::size(kGrants); ++j) {
@@ -85,6 +91,7 @@ static_assert(!AnyAllowed(Role::kAnalyst, Action::kWrite), "analysts are read-on
 static_assert(!AnyAllowed(Role::kAnalyst, Action::kAdmin), "analysts are read-only");
 static_assert(!IsAllowedIn(Role::kAgent, Resource::kUsers, Action::kAdmin), "agents do not administer users");
 static_assert(!IsAllowedIn(Role::kManager, Resource::kUsers, Action::kAdmin), "only admins administer users");
+static_assert(!AnyResourceAllowed(Resource::kAudit), "only admins read the audit log");
 
 }  // namespace
 
@@ -97,6 +104,7 @@ std::string_view ResourceName(Resource resource) {
     case Resource::kCampaigns: return "campaigns";
     case Resource::kSupport: return "support";
     case Resource::kUsers: return "users";
+    case Resource::kAudit: return "audit";
   }
   return "unknown";
 }

@@ -70,6 +70,7 @@ TEST(AccessTest, WholeTable) {
             "admin campaigns rwa\n"
             "admin support rwa\n"
             "admin users rwa\n"
+            "admin audit rwa\n"
             "manager system r--\n"
             "manager relationships rwa\n"
             "manager loyalty rwa\n"
@@ -77,6 +78,7 @@ TEST(AccessTest, WholeTable) {
             "manager campaigns rwa\n"
             "manager support rwa\n"
             "manager users r--\n"
+            "manager audit ---\n"
             "agent system ---\n"
             "agent relationships rw-\n"
             "agent loyalty r--\n"
@@ -84,13 +86,15 @@ TEST(AccessTest, WholeTable) {
             "agent campaigns ---\n"
             "agent support rw-\n"
             "agent users ---\n"
+            "agent audit ---\n"
             "analyst system r--\n"
             "analyst relationships r--\n"
             "analyst loyalty r--\n"
             "analyst surveys r--\n"
             "analyst campaigns r--\n"
             "analyst support r--\n"
-            "analyst users ---\n");
+            "analyst users ---\n"
+            "analyst audit ---\n");
 }
 
 TEST(AccessTest, RoleNamesRoundTrip) {

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "auth.h"
 #include "static_assets.h"
 
 namespace rapport::http {
@@ -55,8 +56,8 @@ boost::asio::awaitable<Response> Dispatch(RequestContext& context, std::size_t* 
 
   const Route& route = *match.route;
   *metrics_slot = match.route_index;
-  if (!route.permission.is_public) {
-    co_return context.ProblemFor(UnauthenticatedProblem("Sign in to use this operation."));
+  if (!route.permission.is_public()) {
+    if (std::optional<Response> refusal = co_await Admit(context, route)) co_return std::move(*refusal);
   }
   if (request.has_body) {
     const auto content_type = request.FindHeader("content-type");

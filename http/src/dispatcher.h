@@ -1,7 +1,8 @@
 // Dispatch: turns one parsed request into a response. Order of decisions:
-// route match (404 / 405 with Allow), permission (deny by default: every
-// non-public route answers 401 until access control exists), media type of a
-// body (415), then the handler. GET/HEAD outside /api/ that match no route are
+// route match (404 / 405 with Allow), then for non-public routes the caller's
+// credentials (401), rate (429), CSRF token and permission (403) — see
+// auth.h — then the media type of a body (415), then the handler. Nothing a
+// handler could write happens before the caller is admitted. GET/HEAD outside /api/ that match no route are
 // UI paths served from the asset table. A handler that throws is logged with
 // the request id and answered 500; it never takes the server down.
 //

@@ -3,6 +3,8 @@
 
 #include <simdjson.h>
 
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -34,6 +36,14 @@ void JsonWriter::Bool(bool value) { state_->writer.Bool(value); }
 void JsonWriter::Null() { state_->writer.Null(); }
 void JsonWriter::RawValue(std::string_view json) {
   state_->writer.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+}
+
+bool IsJsonObject(std::string_view text) {
+  if (!text.starts_with('{')) return false;
+  rapidjson::MemoryStream stream(text.data(), text.size());
+  rapidjson::Reader reader;
+  rapidjson::BaseReaderHandler<> ignore;
+  return !reader.Parse<rapidjson::kParseStopWhenDoneFlag>(stream, ignore).IsError() && stream.Tell() == text.size();
 }
 
 std::string JsonWriter::Take() {
@@ -77,6 +87,13 @@ simdjson::error_code Assign(simdjson::ondemand::value& value, double* target) {
   return value.get_double().get(*target);
 }
 simdjson::error_code Assign(simdjson::ondemand::value& value, bool* target) { return value.get_bool().get(*target); }
+template <typename T>
+simdjson::error_code Assign(simdjson::ondemand::value& value, std::optional<T>* target) {
+  T read{};
+  const simdjson::error_code error = Assign(value, &read);
+  if (!error) *target = std::move(read);
+  return error;
+}
 simdjson::error_code Assign(simdjson::ondemand::value& value, RawJson* target) {
   json_type type;
   if (auto error = value.type().get(type)) return error;
@@ -108,6 +125,8 @@ std::string_view ExpectedTypeName(const auto& target) {
   if constexpr (std::is_same_v<T, std::int64_t*>) return "an integer";
   if constexpr (std::is_same_v<T, double*>) return "a number";
   if constexpr (std::is_same_v<T, bool*>) return "a boolean";
+  if constexpr (std::is_same_v<T, std::optional<std::string>*>) return "a string";
+  if constexpr (std::is_same_v<T, std::optional<bool>*>) return "a boolean";
   return "a JSON value";
 }
 
@@ -135,6 +154,13 @@ JsonObjectReader& JsonObjectReader::Field(std::string_view name, bool* target, P
   return Declare(name, target, presence);
 }
 JsonObjectReader& JsonObjectReader::Field(std::string_view name, RawJson* target, Presence presence) {
+  return Declare(name, target, presence);
+}
+JsonObjectReader& JsonObjectReader::Field(std::string_view name, std::optional<std::string>* target,
+                                          Presence presence) {
+  return Declare(name, target, presence);
+}
+JsonObjectReader& JsonObjectReader::Field(std::string_view name, std::optional<bool>* target, Presence presence) {
   return Declare(name, target, presence);
 }
 

@@ -53,6 +53,9 @@ class JsonWriter {
   std::unique_ptr<State> state_;
 };
 
+// Whether `text` is exactly one well-formed JSON object (nothing after it).
+bool IsJsonObject(std::string_view text);
+
 // A JSON value kept as text (an object or array the handler parses further).
 struct RawJson {
   std::string text;
@@ -69,12 +72,16 @@ class JsonObjectReader {
   JsonObjectReader& Field(std::string_view name, double* target, Presence presence);
   JsonObjectReader& Field(std::string_view name, bool* target, Presence presence);
   JsonObjectReader& Field(std::string_view name, RawJson* target, Presence presence);
+  // Optional targets tell "absent or null" (left empty) from any value, for PATCH bodies.
+  JsonObjectReader& Field(std::string_view name, std::optional<std::string>* target, Presence presence);
+  JsonObjectReader& Field(std::string_view name, std::optional<bool>* target, Presence presence);
 
   // Reads `body` into the targets. nullopt on success, else the 400 problem.
   std::optional<Problem> Read(std::string_view body) const;
 
  private:
-  using Target = std::variant<std::string*, std::int64_t*, double*, bool*, RawJson*>;
+  using Target = std::variant<std::string*, std::int64_t*, double*, bool*, RawJson*, std::optional<std::string>*,
+                              std::optional<bool>*>;
   struct Declared {
     std::string name;
     Target target;

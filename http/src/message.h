@@ -40,6 +40,7 @@ struct Request {
   bool has_body = false;  // Content-Length > 0 or chunked
   std::string remote;     // client address ("127.0.0.1:50312" or the forwarded one)
   std::string request_id;
+  bool secure_transport = false;  // reached us over TLS (X-Forwarded-Proto: https from a trusted proxy)
 
   // The first header of that name (case-insensitive), if present.
   std::optional<std::string_view> FindHeader(std::string_view name) const;

@@ -12,6 +12,9 @@ constexpr std::string_view kProblemSchema =
     R"({"type":"object","required":["type","title","status","code","request_id"],"properties":{"type":{"type":"string","format":"uri"},"title":{"type":"string"},"status":{"type":"integer"},"detail":{"type":"string"},"instance":{"type":"string"},"code":{"type":"string","description":"Stable snake_case problem code"},"request_id":{"type":"string"},"errors":{"type":"array","items":{"$ref":"#/components/schemas/FieldError"}}}})";
 constexpr std::string_view kFieldErrorSchema =
     R"({"type":"object","required":["field","code","message"],"properties":{"field":{"type":"string"},"code":{"type":"string"},"message":{"type":"string"}}})";
+constexpr std::string_view kDefaultSecurity = R"([{"bearerToken":[]},{"sessionCookie":[]}])";
+constexpr std::string_view kSecuritySchemes =
+    R"({"bearerToken":{"type":"http","scheme":"bearer","description":"An API token (rpt_...) created by an admin; scoped to a role."},"sessionCookie":{"type":"apiKey","in":"cookie","name":"rapport_session","description":"Set by POST /api/v1/auth/login. Writes must also send the session's CSRF token in the X-CSRF-Token header."}})";
 constexpr std::string_view kProblemRef = R"({"$ref":"#/components/schemas/Problem"})";
 
 std::string LowerMethod(Method method) { return ToLowerAscii(MethodName(method)); }
@@ -104,7 +107,12 @@ void WriteOperation(const Route& route, JsonWriter& json) {
     json.EndObject();
   }
   WriteResponses(route, json);
-  if (!route.permission.is_public) {
+  if (route.permission.is_public()) {
+    json.Key("security");  // overrides the document's default: no credentials needed
+    json.StartArray();
+    json.EndArray();
+  }
+  if (route.permission.kind == app::Permission::Kind::kGranted) {
     json.Key("x-rapport-permission");
     json.StartObject();
     json.Field("resource", app::ResourceName(route.permission.resource));
@@ -151,6 +159,8 @@ std::string BuildOpenApiDocument(const Router& router, std::string_view version)
   json.Field("version", version);
   json.Field("description", "Relationship management: client cards, loyalty, surveys, e-mail and support.");
   json.EndObject();
+  json.Key("security");
+  json.RawValue(kDefaultSecurity);
   json.Key("paths");
   json.StartObject();
   for (const std::string& path : path_order) {
@@ -172,6 +182,8 @@ std::string BuildOpenApiDocument(const Router& router, std::string_view version)
   json.Key("FieldError");
   json.RawValue(kFieldErrorSchema);
   json.EndObject();
+  json.Key("securitySchemes");
+  json.RawValue(kSecuritySchemes);
   json.EndObject();
   json.EndObject();
   return json.Take();

@@ -13,6 +13,11 @@ std::string_view RequestContext::Param(std::string_view name) const {
   return {};
 }
 
+app::Origin RequestContext::Origin() const {
+  const auto user_agent = request_.FindHeader("user-agent");
+  return app::Origin{.remote = request_.remote, .user_agent = user_agent ? std::string(*user_agent) : std::string()};
+}
+
 Response RequestContext::Json(int status, std::string body) {
   Response response;
   response.status = status;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@
 #include "router.h"
 #include "store_health.h"
 
+#include "rapport/app/access_service.h"
 #include "rapport/app/store.h"
 #include "rapport/http/server.h"
 
@@ -43,6 +45,8 @@ struct Services {
   HttpMetrics* metrics = nullptr;
   std::string openapi_json;  // generated once from the route table
   StoreHealth* store_health = nullptr;
+  app::AccessService* access = nullptr;
+  bool secure_cookies = false;  // ServerOptions::secure_cookies
 };
 
 class RequestContext {
@@ -56,9 +60,19 @@ class RequestContext {
   std::string_view Param(std::string_view name) const;
   void SetParams(std::vector<PathParam> params) { params_ = std::move(params); }
 
+  // Who is calling: set by the dispatcher before any non-public handler runs,
+  // so such handlers may rely on it. Null on public routes.
+  const app::Principal* principal() const { return principal_ ? &*principal_ : nullptr; }
+  void SetPrincipal(app::Principal principal) { principal_ = std::move(principal); }
+  // The client's address and user agent, for the audit log.
+  app::Origin Origin() const;
+
   boost::asio::awaitable<Status> Read(app::Store::ReadBody body);
   boost::asio::awaitable<Status> Write(app::Store::WriteBody body);
   boost::asio::awaitable<Status> RunBlocking(std::function<Status()> work);
+  // RunBlocking for a call that returns a value (a use case of app/).
+  template <typename T>
+  boost::asio::awaitable<Result<T>> Call(std::function<Result<T>()> work);
 
   // A JSON response with the given status.
   static Response Json(int status, std::string body);
@@ -73,6 +87,18 @@ class RequestContext {
   const Services& services_;
   BlockingRunner* runner_;
   std::vector<PathParam> params_;
+  std::optional<app::Principal> principal_;
 };
+
+template <typename T>
+boost::asio::awaitable<Result<T>> RequestContext::Call(std::function<Result<T>()> work) {
+  std::optional<Result<T>> result;
+  const Status ran = co_await RunBlocking([&result, &work] {
+    result.emplace(work());
+    return Status::Ok();
+  });
+  if (!result) co_return ran.ok() ? Internal("the call returned nothing") : ran;
+  co_return std::move(*result);
+}
 
 }  // namespace rapport::http

@@ -76,7 +76,7 @@ class BlockingRunner {
 namespace {
 
 constexpr std::string_view kContentSecurityPolicy =
-    "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+    "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'";
 // After an error that ends a connection, read (and drop) what the client is
 // still sending for at most this long, so it sees our response, not a reset.
 constexpr auto kLingerDuration = std::chrono::milliseconds(500);
@@ -105,16 +105,21 @@ std::string RandomHex(std::size_t digits) {
 // ---------------------------------------------------------------------------
 // RequestContext helpers that need Asio.
 
+// Deliberately not a coroutine: with GCC 12, moving from a by-value
+// std::function parameter inside a coroutine leaves the frame's copy owning
+// the functor too, so a heap-stored functor is freed twice (seen with
+// valgrind). co_spawn with use_awaitable already returns the
+// awaitable, so the function only moves `work` into the spawned lambda.
 asio::awaitable<Status> RequestContext::RunBlocking(std::function<Status()> work) {
   // co_spawn onto the pool; use_awaitable resumes us on our own (strand) executor.
-  co_return co_await asio::co_spawn(
+  return asio::co_spawn(
       runner_->pool(), [work = std::move(work)]() -> asio::awaitable<Status> { co_return RunCatching(work); },
       asio::use_awaitable);
 }
 
 asio::awaitable<Status> RequestContext::Read(app::Store::ReadBody body) {
   app::Store* store = services_.store;
-  co_return co_await RunBlocking([store, body = std::move(body)]() { return store->Read(body); });
+  return RunBlocking([store, body = std::move(body)]() { return store->Read(body); });
 }
 
 asio::awaitable<Status> RequestContext::Write(app::Store::WriteBody body) {
@@ -129,7 +134,8 @@ asio::awaitable<Status> RequestContext::Write(app::Store::WriteBody body) {
   };
   auto executor = co_await asio::this_coro::executor;
   auto pending = std::make_shared<Pending>(executor);
-  services_.store->WriteAsync(std::move(body), [pending, executor](Status status) {
+  // A copy, not a move: see RunBlocking on GCC 12 and moved-from coroutine parameters.
+  services_.store->WriteAsync(body, [pending, executor](Status status) {
     asio::post(executor, [pending, status = std::move(status)]() mutable {
       pending->status = std::move(status);
       pending->done = true;
@@ -168,6 +174,8 @@ class Server::Impl {
     services_.version = std::move(dependencies.version);
     services_.assets = dependencies.assets;
     services_.collectors = std::move(dependencies.collectors);
+    services_.access = dependencies.access;
+    services_.secure_cookies = options_.secure_cookies;
   }
 
   Status Start(const RouteAdder& add_routes);
@@ -221,8 +229,9 @@ class Server::Impl {
 };
 
 Status Server::Impl::Start(const RouteAdder& add_routes) {
-  if (services_.store == nullptr || services_.clock == nullptr)
-    return InvalidArgument("http: store and clock are required");
+  if (services_.store == nullptr || services_.clock == nullptr || services_.access == nullptr) {
+    return InvalidArgument("http: store, clock and access are required");
+  }
   if (options_.io_threads < 1 || options_.blocking_threads < 1) {
     return InvalidArgument("http: io_threads and blocking_threads must be at least 1");
   }
@@ -405,6 +414,8 @@ asio::awaitable<bool> Server::Impl::ServeOne(Connection& connection, beast::flat
         while (first_hop.ends_with(' ')) first_hop.remove_suffix(1);
         if (!first_hop.empty()) request.remote = std::string(first_hop);
       }
+      const auto forwarded_proto = request.FindHeader("x-forwarded-proto");
+      request.secure_transport = forwarded_proto && EqualsIgnoreCase(*forwarded_proto, "https");
     }
     if (target.size() > options_.target_bytes_max) {
       early = transport_problem(UriTooLongProblem("The request target is longer than " +

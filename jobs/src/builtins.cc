@@ -33,10 +33,24 @@ Status RegisterBuiltins(Worker& worker, Scheduler& scheduler, const BuiltinOptio
                      options.done_retention.count() / 24);
         return {};
       }));
-  return scheduler.Add(ScheduleDefinition{.name = std::string(kPruneDoneScheduleName),
-                                          .spec = options.prune_schedule,
+  RAPPORT_RETURN_IF_ERROR(scheduler.Add(ScheduleDefinition{.name = std::string(kPruneDoneScheduleName),
+                                                           .spec = options.prune_schedule,
+                                                           .time_zone = options.time_zone,
+                                                           .job_kind = std::string(kPruneDoneJobKind),
+                                                           .payload_json = "{}",
+                                                           .attempts_max = 3}));
+  if (options.access == nullptr) return Status::Ok();
+  app::AccessService* access = options.access;
+  RAPPORT_RETURN_IF_ERROR(
+      worker.Register(std::string(kPruneSessionsJobKind), [access](const app::Job&, JobContext&) -> Status {
+        RAPPORT_ASSIGN_OR_RETURN(const std::int64_t deleted, access->PruneExpiredSessions());
+        spdlog::info("{}: deleted {} expired sessions", kPruneSessionsJobKind, deleted);
+        return {};
+      }));
+  return scheduler.Add(ScheduleDefinition{.name = std::string(kPruneSessionsJobKind),
+                                          .spec = options.prune_sessions_schedule,
                                           .time_zone = options.time_zone,
-                                          .job_kind = std::string(kPruneDoneJobKind),
+                                          .job_kind = std::string(kPruneSessionsJobKind),
                                           .payload_json = "{}",
                                           .attempts_max = 3});
 }

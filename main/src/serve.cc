@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <random>
 
 #include <date/tz.h>
@@ -90,11 +91,37 @@ int Serve(const cli::ServeOptions& options, const Clock& clock, std::string_view
   }
   std::unique_ptr<app::Store> store = std::move(opened).value();
 
+  constexpr std::int64_t kMicrosecondsPerMinute = 60'000'000;
+  app::AccessOptions access_options{.password_hash = options.password_hash};
+  access_options.session_idle_timeout_us = options.session_idle_minutes * kMicrosecondsPerMinute;
+  access_options.session_absolute_timeout_us = options.session_hours * 60 * kMicrosecondsPerMinute;
+  access_options.token_requests_per_second = options.token_requests_per_second;
+  access_options.token_burst = options.token_burst;
+  app::AccessService access(*store, clock, access_options);
+  Result<std::optional<app::FirstAdmin>> first_admin =
+      access.EnsureFirstAdmin(options.admin_email, options.admin_password);
+  if (!first_admin.ok()) {
+    spdlog::error("cannot create the first admin: {}", first_admin.status().ToString());
+    (void)store->Close();
+    return kExitFailure;
+  }
+  if (*first_admin) {
+    const app::FirstAdmin& admin = **first_admin;
+    if (admin.generated) {
+      // Shown once: only its argon2id hash is kept. Change it under Account after signing in.
+      std::printf("First admin: %s password: %s\n", admin.user.email.c_str(), admin.password.c_str());
+      (void)std::fflush(stdout);
+    }
+    spdlog::info("created the first admin {}{}", admin.user.email,
+                 admin.generated ? " with the generated password printed above" : " with RAPPORT_ADMIN_PASSWORD");
+  }
+
   app::SeededRandom random(std::random_device{}());
   jobs::Worker worker(*store, clock, random, jobs::WorkerOptions{});
   jobs::Scheduler scheduler(*store, clock, jobs::SchedulerOptions{.on_enqueued = [&worker] { worker.Notify(); }});
   jobs::ConsumerRunner consumers(*store, clock);
-  Status status = jobs::RegisterBuiltins(worker, scheduler, jobs::BuiltinOptions{.time_zone = options.time_zone});
+  Status status = jobs::RegisterBuiltins(worker, scheduler,
+                                         jobs::BuiltinOptions{.time_zone = options.time_zone, .access = &access});
   if (status.ok()) status = worker.Start();
   if (status.ok()) status = scheduler.Start();
   if (status.ok()) status = consumers.Start();
@@ -109,9 +136,11 @@ int Serve(const cli::ServeOptions& options, const Clock& clock, std::string_view
   server_options.port = options.port;
   server_options.io_threads = options.io_threads;
   server_options.trust_proxy_headers = options.trust_proxy_headers;
+  server_options.secure_cookies = options.secure_cookies;
   http::ServerDependencies dependencies;
   dependencies.store = store.get();
   dependencies.clock = &clock;
+  dependencies.access = &access;
   dependencies.version = std::string(version);
   dependencies.assets = web::EmbeddedAssets();
   dependencies.collectors.push_back(JobMetrics(worker, consumers));

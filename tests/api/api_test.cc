@@ -156,7 +156,8 @@ class ApiTest : public ::testing::Test {
   void StartServer(app::Store* store, std::span<const http::StaticAsset> assets) {
     http::ServerOptions options;
     options.port = 0;
-    http::ServerDependencies dependencies{store, &clock_, "9.8.7", assets, {}};
+    access_ = std::make_unique<app::AccessService>(*store, clock_);
+    http::ServerDependencies dependencies{store, &clock_, "9.8.7", assets, {}, access_.get()};
     dependencies.collectors.push_back([](http::MetricsSink& sink) {
       sink.Gauge("rapport_test_collector", "A collector the test registers.", 7, {{"kind", "test"}});
     });
@@ -171,6 +172,7 @@ class ApiTest : public ::testing::Test {
   FakeClock clock_{FromUnixMicros(1'800'000'000'000'000)};
   std::filesystem::path directory_;
   std::unique_ptr<app::Store> store_;
+  std::unique_ptr<app::AccessService> access_;
   SlowRoute slow_;
   std::unique_ptr<http::Server> server_;
 };
@@ -214,7 +216,8 @@ std::string JsonBody(std::size_t total_bytes) {
 }
 
 std::vector<Scenario> Scenarios() {
-  const std::string csp = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+  const std::string csp =
+      "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'";
   return {
       {.name = "healthz answers ok with the store kind",
        .method = "GET",
@@ -516,13 +519,14 @@ class FailingStoreApiTest : public ::testing::Test {
     spdlog::set_level(spdlog::level::warn);
     http::ServerOptions options;
     options.port = 0;
-    auto server = http::Server::Start(options, {&store_, &clock_, "9.8.7", {}, {}});
+    auto server = http::Server::Start(options, {&store_, &clock_, "9.8.7", {}, {}, &access_});
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
   }
 
   FakeClock clock_{FromUnixMicros(0)};
   FailingStore store_{Internal("sqlite: unable to open /var/lib/rapport/rapport.db")};
+  app::AccessService access_{store_, clock_};
   std::unique_ptr<http::Server> server_;
 };
 

@@ -6,6 +6,8 @@ namespace rapport::http {
 void RegisterAllRoutes(Router& router) {
   RegisterSystemRoutes(router);
   RegisterOpenApiRoutes(router);
+  RegisterAuthRoutes(router);
+  RegisterAccessRoutes(router);
 }
 
 }  // namespace rapport::http

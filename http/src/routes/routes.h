@@ -10,6 +10,8 @@ namespace rapport::http {
 
 void RegisterSystemRoutes(Router& router);   // /healthz, /metrics, /api/v1/version
 void RegisterOpenApiRoutes(Router& router);  // /api/v1/openapi.json
+void RegisterAuthRoutes(Router& router);     // /api/v1/auth/*: login, logout, session, own password
+void RegisterAccessRoutes(Router& router);   // /api/v1/users, /api/v1/tokens, /api/v1/audit
 void RegisterAllRoutes(Router& router);
 
 }  // namespace rapport::http

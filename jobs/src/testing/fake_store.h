@@ -1,7 +1,9 @@
 // FakeStore: an in-memory app::Store for the jobs layer's unit tests. It keeps
 // the semantics the job runtime relies on (claims with leases, dedupe keys,
-// checkpoints, rollback of a failed body) and adds fault injection: failing
-// the next writes, or pretending another process holds a checkpoint.
+// checkpoints, rollback of a failed body), plain in-memory accounts (users,
+// sessions, tokens, a hash-chained audit log) that jobs tests do not exercise,
+// and fault injection: failing the next writes, or pretending another process
+// holds a checkpoint.
 //
 // Every Write runs under one mutex on a copy of the state, committed only when
 // the body succeeds, which models a transaction with rollback.
@@ -26,6 +28,12 @@ struct FakeState {
   std::int64_t next_job_id = 1;
   std::map<std::string, app::Checkpoint, std::less<>> checkpoints;
   std::int64_t companies = 0;
+  // Accounts, kept simply: the jobs runtime never uses them.
+  std::map<std::int64_t, app::User> users;
+  std::map<std::int64_t, app::Session> sessions;
+  std::map<std::int64_t, app::ApiToken> tokens;
+  std::vector<app::AuditRecord> audit;
+  std::int64_t next_account_id = 1;  // shared by users, sessions and tokens
 };
 
 class FakeJobQueue final : public app::JobQueue {
@@ -251,22 +259,191 @@ class FakeDirectory final : public app::DirectoryReader, public app::DirectoryWr
   FakeState& state_;
 };
 
+// In-memory accounts with the port's uniqueness rules; no size limits.
+class FakeAccounts final : public app::AccountsReader, public app::AccountsWriter {
+ public:
+  explicit FakeAccounts(FakeState& state) : state_(state) {}
+
+  Result<std::optional<app::User>> FindUser(UserId id) override { return Find(state_.users, id.value()); }
+  Result<std::optional<app::User>> FindUserByEmail(std::string_view email) override {
+    for (const auto& [id, user] : state_.users) {
+      if (user.email == email) return std::optional<app::User>(user);
+    }
+    return std::optional<app::User>();
+  }
+  Result<std::vector<app::User>> ListUsers() override { return Values(state_.users); }
+  Result<std::int64_t> CountUsers() override { return static_cast<std::int64_t>(state_.users.size()); }
+  Result<std::optional<app::Session>> FindSession(std::string_view token_digest) override {
+    for (const auto& [id, session] : state_.sessions) {
+      if (session.token_digest == token_digest) return std::optional<app::Session>(session);
+    }
+    return std::optional<app::Session>();
+  }
+  Result<std::optional<app::ApiToken>> FindToken(ApiTokenId id) override { return Find(state_.tokens, id.value()); }
+  Result<std::optional<app::ApiToken>> FindTokenByDigest(std::string_view token_digest) override {
+    for (const auto& [id, token] : state_.tokens) {
+      if (token.token_digest == token_digest) return std::optional<app::ApiToken>(token);
+    }
+    return std::optional<app::ApiToken>();
+  }
+  Result<std::optional<app::ApiToken>> FindActiveTokenByName(std::string_view name) override {
+    for (const auto& [id, token] : state_.tokens) {
+      if (token.name == name && !token.revoked_at) return std::optional<app::ApiToken>(token);
+    }
+    return std::optional<app::ApiToken>();
+  }
+  Result<std::vector<app::ApiToken>> ListTokens() override { return Values(state_.tokens); }
+  Result<std::vector<app::AuditRecord>> ListAudit(const app::AuditQuery& query) override {
+    std::vector<app::AuditRecord> records;
+    for (auto it = state_.audit.rbegin(); it != state_.audit.rend() && std::ssize(records) < query.limit; ++it) {
+      if (query.before_sequence && it->sequence >= *query.before_sequence) continue;
+      if (!query.actor.empty() && it->actor != query.actor) continue;
+      if (!it->action.starts_with(query.action_prefix)) continue;
+      records.push_back(*it);
+    }
+    return records;
+  }
+  Result<std::vector<app::AuditRecord>> ScanAudit(std::int64_t after_sequence, int limit) override {
+    std::vector<app::AuditRecord> records;
+    for (const app::AuditRecord& record : state_.audit) {
+      if (record.sequence > after_sequence && std::ssize(records) < limit) records.push_back(record);
+    }
+    return records;
+  }
+
+  Result<UserId> InsertUser(const app::NewUser& user) override {
+    RAPPORT_ASSIGN_OR_RETURN(std::optional<app::User> existing, FindUserByEmail(user.email));
+    if (existing) return AlreadyExists("e-mail taken");
+    const std::int64_t id = state_.next_account_id++;
+    state_.users[id] = app::User{UserId(id),         user.email, user.display_name, user.role,
+                                 user.password_hash, false,      user.created_at,   user.created_at};
+    return UserId(id);
+  }
+  Status UpdateUser(UserId id, const app::UserChange& change) override {
+    auto found = state_.users.find(id.value());
+    if (found == state_.users.end()) return NotFound("no such user");
+    app::User& user = found->second;
+    if (change.role) user.role = *change.role;
+    if (change.password_hash) user.password_hash = *change.password_hash;
+    if (change.disabled) user.disabled = *change.disabled;
+    if (change.display_name) user.display_name = *change.display_name;
+    user.updated_at = change.updated_at;
+    return {};
+  }
+  Result<SessionId> InsertSession(const app::NewSession& session) override {
+    const std::int64_t id = state_.next_account_id++;
+    state_.sessions[id] =
+        app::Session{SessionId(id),      session.token_digest, session.user_id, session.csrf_token, session.created_at,
+                     session.created_at, session.expires_at,   session.remote,  session.user_agent};
+    return SessionId(id);
+  }
+  Status TouchSession(SessionId id, Timestamp last_seen_at) override {
+    auto found = state_.sessions.find(id.value());
+    if (found == state_.sessions.end()) return NotFound("no such session");
+    found->second.last_seen_at = last_seen_at;
+    return {};
+  }
+  Result<std::int64_t> DeleteSession(SessionId id) override {
+    return static_cast<std::int64_t>(state_.sessions.erase(id.value()));
+  }
+  Result<std::int64_t> DeleteSessionsOfUser(UserId user_id) override {
+    return static_cast<std::int64_t>(
+        std::erase_if(state_.sessions, [&](const auto& entry) { return entry.second.user_id == user_id; }));
+  }
+  Result<std::int64_t> DeleteOldestSessionsOfUser(UserId user_id, std::int64_t keep) override {
+    std::vector<const app::Session*> sessions;  // ids grow with creation, so map order is age order
+    for (const auto& [id, session] : state_.sessions) {
+      if (session.user_id == user_id) sessions.push_back(&session);
+    }
+    const std::int64_t excess = std::max<std::int64_t>(0, std::ssize(sessions) - keep);
+    std::vector<std::int64_t> doomed;
+    for (std::int64_t index = 0; index < excess; ++index) doomed.push_back(sessions[index]->id.value());
+    for (std::int64_t id : doomed) state_.sessions.erase(id);
+    return excess;
+  }
+  Result<std::int64_t> DeleteExpiredSessions(Timestamp now, std::int64_t idle_timeout_us) override {
+    return static_cast<std::int64_t>(std::erase_if(state_.sessions, [&](const auto& entry) {
+      const app::Session& session = entry.second;
+      return session.expires_at <= now || ToUnixMicros(session.last_seen_at) + idle_timeout_us <= ToUnixMicros(now);
+    }));
+  }
+  Result<ApiTokenId> InsertToken(const app::NewApiToken& token) override {
+    RAPPORT_ASSIGN_OR_RETURN(std::optional<app::ApiToken> existing, FindActiveTokenByName(token.name));
+    if (existing) return AlreadyExists("token name in force");
+    const std::int64_t id = state_.next_account_id++;
+    state_.tokens[id] = app::ApiToken{ApiTokenId(id),   token.name,       token.token_digest, token.role,
+                                      token.created_by, token.created_at, std::nullopt,       std::nullopt};
+    return ApiTokenId(id);
+  }
+  Result<bool> RevokeToken(ApiTokenId id, Timestamp at) override {
+    auto found = state_.tokens.find(id.value());
+    if (found == state_.tokens.end()) return NotFound("no such token");
+    if (found->second.revoked_at) return false;
+    found->second.revoked_at = at;
+    return true;
+  }
+  Status TouchToken(ApiTokenId id, Timestamp last_used_at) override {
+    auto found = state_.tokens.find(id.value());
+    if (found == state_.tokens.end()) return NotFound("no such token");
+    found->second.last_used_at = last_used_at;
+    return {};
+  }
+  Result<app::AuditRecord> AppendAudit(const app::AuditEntry& entry) override {
+    app::AuditRecord record{
+        .sequence = std::ssize(state_.audit) + app::kAuditFirstSequence,
+        .at = entry.at,
+        .actor = entry.actor,
+        .action = entry.action,
+        .subject_type = entry.subject_type,
+        .subject_id = entry.subject_id,
+        .remote = entry.remote,
+        .details_json = entry.details_json,
+        .previous_hash = state_.audit.empty() ? std::string(app::kAuditGenesisHash) : state_.audit.back().hash,
+        .hash = {}};
+    record.hash = app::ChainHash(record.previous_hash, record);
+    state_.audit.push_back(record);
+    return record;
+  }
+
+ private:
+  template <typename Value>
+  static std::optional<Value> Find(const std::map<std::int64_t, Value>& values, std::int64_t id) {
+    auto found = values.find(id);
+    return found == values.end() ? std::nullopt : std::optional<Value>(found->second);
+  }
+  template <typename Value>
+  static std::vector<Value> Values(const std::map<std::int64_t, Value>& values) {
+    std::vector<Value> all;
+    for (const auto& [id, value] : values) all.push_back(value);
+    return all;
+  }
+
+  FakeState& state_;
+};
+
 class FakeTransaction final : public app::WriteTransaction {
  public:
   FakeTransaction(FakeState& state, const std::set<std::string, std::less<>>& held_elsewhere, Timestamp now)
-      : jobs_(state), events_(state, now), checkpoints_(state, held_elsewhere, now), directory_(state) {}
+      : jobs_(state),
+        events_(state, now),
+        checkpoints_(state, held_elsewhere, now),
+        directory_(state),
+        accounts_(state) {}
   app::EventLogReader& Events() override { return events_; }
   app::JobQueue& Jobs() override { return jobs_; }
   app::DirectoryReader& Directory() override { return directory_; }
   app::EventLogWriter& EventsOut() override { return events_; }
   app::ConsumerCheckpoints& Checkpoints() override { return checkpoints_; }
   app::DirectoryWriter& DirectoryOut() override { return directory_; }
+  app::AccountsReader& Accounts() override { return accounts_; }
+  app::AccountsWriter& AccountsOut() override { return accounts_; }
 
  private:
   FakeJobQueue jobs_;
   FakeEventLog events_;
   FakeCheckpoints checkpoints_;
   FakeDirectory directory_;
+  FakeAccounts accounts_;
 };
 
 class FakeStore final : public app::Store {

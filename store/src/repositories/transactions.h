@@ -6,6 +6,7 @@
 // Thread safety: belong to the thread running the body, valid during the body.
 #pragma once
 
+#include "repositories/accounts.h"
 #include "repositories/checkpoints.h"
 #include "repositories/directory.h"
 #include "repositories/event_log.h"
@@ -18,15 +19,17 @@ namespace rapport::store {
 class SqlReadTransaction final : public app::ReadTransaction {
  public:
   SqlReadTransaction(SqlSession& session, Timestamp now)
-      : events_(session, now), jobs_(session), directory_(session, now) {}
+      : events_(session, now), jobs_(session), directory_(session, now), accounts_(session) {}
   app::EventLogReader& Events() override { return events_; }
   app::JobQueue& Jobs() override { return jobs_; }
   app::DirectoryReader& Directory() override { return directory_; }
+  app::AccountsReader& Accounts() override { return accounts_; }
 
  private:
   SqlEventLog events_;
   SqlJobQueue jobs_;
   SqlDirectory directory_;
+  SqlAccounts accounts_;
 };
 
 class SqlWriteTransaction final : public app::WriteTransaction {
@@ -34,19 +37,26 @@ class SqlWriteTransaction final : public app::WriteTransaction {
   // `now` is the transaction's clock reading: every event appended in it is
   // recorded at that instant.
   SqlWriteTransaction(SqlSession& session, Timestamp now)
-      : events_(session, now), jobs_(session), directory_(session, now), checkpoints_(session, now) {}
+      : events_(session, now),
+        jobs_(session),
+        directory_(session, now),
+        checkpoints_(session, now),
+        accounts_(session) {}
   app::EventLogReader& Events() override { return events_; }
   app::JobQueue& Jobs() override { return jobs_; }
   app::DirectoryReader& Directory() override { return directory_; }
   app::EventLogWriter& EventsOut() override { return events_; }
   app::ConsumerCheckpoints& Checkpoints() override { return checkpoints_; }
   app::DirectoryWriter& DirectoryOut() override { return directory_; }
+  app::AccountsReader& Accounts() override { return accounts_; }
+  app::AccountsWriter& AccountsOut() override { return accounts_; }
 
  private:
   SqlEventLog events_;
   SqlJobQueue jobs_;
   SqlDirectory directory_;
   SqlCheckpoints checkpoints_;
+  SqlAccounts accounts_;
 };
 
 }  // namespace rapport::store

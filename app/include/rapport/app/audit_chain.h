@@ -69,6 +69,21 @@ struct ChainVerification {
   bool ok() const { return fault == ChainFault::kNone; }
 };
 
+// Verifies a log fed to it in consecutive pages, so a long log is checked in
+// bounded memory. A reorder is told from a deletion only within one page.
+class ChainVerifier {
+ public:
+  // Checks the next rows; once broken, further pages are ignored.
+  const ChainVerification& Feed(std::span<const AuditRecord> records);
+  const ChainVerification& result() const { return result_; }
+  const std::string& last_hash() const { return expected_previous_hash_; }
+
+ private:
+  std::int64_t expected_sequence_ = kAuditFirstSequence;
+  std::string expected_previous_hash_{kAuditGenesisHash};
+  ChainVerification result_{};
+};
+
 // Checks `records`, which must be the whole log read in storage order, and
 // reports the first break. An empty log is intact.
 ChainVerification VerifyChain(std::span<const AuditRecord> records);

@@ -69,6 +69,10 @@ Result<PasswordVerdict> VerifyPassword(std::string_view password, std::string_vi
 inline constexpr std::string_view kTokenPrefix = "rpt_";
 inline constexpr std::size_t kTokenRandomBytes = 32;
 
+// 32 random bytes in URL-safe base64 without padding (43 characters): session
+// cookies, CSRF tokens and generated passwords.
+std::string NewSecret();
+
 // A new API token: "rpt_" followed by 32 random bytes in URL-safe base64
 // without padding (47 characters in all). Shown to the user once, never stored.
 std::string NewToken();

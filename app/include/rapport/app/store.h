@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 
+#include "rapport/app/accounts.h"
 #include "rapport/app/checkpoints.h"
 #include "rapport/app/directory.h"
 #include "rapport/app/event_log.h"
@@ -43,6 +44,7 @@ class ReadTransaction {
   virtual EventLogReader& Events() = 0;
   virtual JobQueue& Jobs() = 0;  // read methods only (Find, List, Counts)
   virtual DirectoryReader& Directory() = 0;
+  virtual AccountsReader& Accounts() = 0;
 };
 
 class WriteTransaction : public ReadTransaction {
@@ -50,6 +52,7 @@ class WriteTransaction : public ReadTransaction {
   virtual EventLogWriter& EventsOut() = 0;
   virtual ConsumerCheckpoints& Checkpoints() = 0;
   virtual DirectoryWriter& DirectoryOut() = 0;
+  virtual AccountsWriter& AccountsOut() = 0;
 };
 
 // Counters for /metrics; monotonic except the gauges marked so.

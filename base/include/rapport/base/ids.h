@@ -11,6 +11,8 @@ using CompanyId = StrongId<struct CompanyTag>;
 using PurchaseId = StrongId<struct PurchaseTag>;
 using UserId = StrongId<struct UserTag>;
 using JobId = StrongId<struct JobTag>;
+using SessionId = StrongId<struct SessionTag>;
+using ApiTokenId = StrongId<struct ApiTokenTag>;
 
 // The position of an event in the append-only event log. Sequences grow in
 // commit order as seen by consumers (see app/event_log.h).

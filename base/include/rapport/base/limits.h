@@ -46,4 +46,14 @@ inline constexpr std::int64_t kPointsAbsMax = 1'000'000'000'000;          // 10^
 inline constexpr std::int64_t kDemoContactsMax = 10'000'000;  // the generator keeps ~24 bytes per contact
 inline constexpr std::int64_t kDemoPurchasesMax = 500'000'000;
 
+// Access
+inline constexpr std::int64_t kUsersMax = 10'000;      // users of one installation
+inline constexpr std::int64_t kApiTokensMax = 10'000;  // tokens, revoked ones included
+inline constexpr std::size_t kEmailBytesMax = 254;     // RFC 5321 path limit
+inline constexpr std::size_t kDisplayNameBytesMax = 200;
+inline constexpr std::size_t kTokenNameBytesMax = 100;
+inline constexpr std::size_t kAuditDetailsBytesMax = 8 << 10;
+inline constexpr std::int64_t kSessionsPerUserMax = 100;   // the oldest ends when a new one exceeds it
+inline constexpr std::size_t kRateLimitKeysMax = 100'000;  // tracked accounts/addresses/tokens per node
+
 }  // namespace rapport::limits

@@ -108,15 +108,18 @@ class [[nodiscard]] Result {
 
 }  // namespace rapport
 
-// Propagates a non-ok Status from an expression returning Status.
-#define RAPPORT_RETURN_IF_ERROR(expr)                  \
-  do {                                                 \
-    ::rapport::Status rapport_status_ = (expr);        \
-    if (!rapport_status_.ok()) return rapport_status_; \
-  } while (false)
-
 #define RAPPORT_CONCAT_INNER(a, b) a##b
 #define RAPPORT_CONCAT(a, b) RAPPORT_CONCAT_INNER(a, b)
+
+// Propagates a non-ok Status from an expression returning Status.
+// The local's name carries the line, so a use inside a lambda passed to
+// another use does not shadow the outer one.
+#define RAPPORT_RETURN_IF_ERROR(expr) RAPPORT_RETURN_IF_ERROR_IMPL(RAPPORT_CONCAT(rapport_status_, __LINE__), expr)
+#define RAPPORT_RETURN_IF_ERROR_IMPL(local, expr) \
+  do {                                            \
+    ::rapport::Status local = (expr);             \
+    if (!local.ok()) return local;                \
+  } while (false)
 
 // RAPPORT_ASSIGN_OR_RETURN(auto x, ExprReturningResult());
 #define RAPPORT_ASSIGN_OR_RETURN(lhs, expr) \

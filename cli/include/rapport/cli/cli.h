@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "rapport/app/passwords.h"
 #include "rapport/app/store.h"
 #include "rapport/base/status.h"
 
@@ -31,6 +32,17 @@ struct ServeOptions {
   int io_threads = DefaultIoThreads();
   std::string time_zone = "UTC";  // the business's zone, for schedules
   bool trust_proxy_headers = false;
+  // The first admin, created when the installation has no users (serve
+  // prints "First admin: EMAIL password: ..." when it generates the password).
+  std::string admin_email = "admin@localhost";
+  std::string admin_password;  // from RAPPORT_ADMIN_PASSWORD only; empty: generate one
+  // Argon2id cost; RAPPORT_PASSWORD_HASH_COST=min lowers it for tests only.
+  app::PasswordHashOptions password_hash;
+  bool secure_cookies = false;            // Secure on every session cookie
+  double token_requests_per_second = 50;  // per API token; 0: unlimited
+  int token_burst = 100;
+  int session_idle_minutes = 30;
+  int session_hours = 12;
 };
 
 struct MigrationSummary {
@@ -47,12 +59,14 @@ struct Environment {
   // Runs the server until SIGTERM/SIGINT; returns the process exit code.
   std::function<int(const ServeOptions&)> serve;
   const Clock* clock = nullptr;
+  std::istream* in = nullptr;  // --password-stdin reads it; std::cin when null
   std::ostream* out = nullptr;
   std::ostream* err = nullptr;
   bool err_is_terminal = false;  // draw progress bars in place
 };
 
-// Exit codes: 0 success, 1 the operation failed, 2 bad usage.
+// Exit codes: 0 success, 1 the operation failed (permission denied included),
+// 2 bad usage.
 int Run(int argc, const char* const* argv, const Environment& environment);
 
 // "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:80" → host and port.

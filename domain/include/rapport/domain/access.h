@@ -26,7 +26,8 @@ enum class Resource : std::uint8_t {
   kSurveys,        // surveys, answers, NPS and CSI
   kCampaigns,      // e-mail templates, segments, automations
   kSupport,        // tickets, SLAs, contracts
-  kUsers,          // users and roles of the business
+  kUsers,          // users, roles and API tokens of the business
+  kAudit,          // the audit log: who did what, when, from where
 };
 
 enum class Action : std::uint8_t {
@@ -42,9 +43,9 @@ enum class Role : std::uint8_t {
   kAnalyst,  // read-only analytics
 };
 
-inline constexpr std::array<Resource, 7> kAllResources = {
+inline constexpr std::array<Resource, 8> kAllResources = {
     Resource::kSystem,    Resource::kRelationships, Resource::kLoyalty, Resource::kSurveys,
-    Resource::kCampaigns, Resource::kSupport,       Resource::kUsers,
+    Resource::kCampaigns, Resource::kSupport,       Resource::kUsers,   Resource::kAudit,
 };
 inline constexpr std::array<Action, 3> kAllActions = {Action::kRead, Action::kWrite, Action::kAdmin};
 inline constexpr std::array<Role, 4> kAllRoles = {Role::kAdmin, Role::kManager, Role::kAgent, Role::kAnalyst};

@@ -8,8 +8,8 @@
 // that has happened. Signal handling belongs to the caller.
 //
 // Thread safety: Shutdown() and Wait() may be called from any thread except an
-// io thread of the server itself; Shutdown() is idempotent. The store, clock
-// and assets must outlive the Server.
+// io thread of the server itself; Shutdown() is idempotent. The store, clock,
+// access service and assets must outlive the Server.
 #pragma once
 
 #include <cstddef>
@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rapport/app/access_service.h"
 #include "rapport/app/store.h"
 #include "rapport/base/clock.h"
 #include "rapport/base/limits.h"
@@ -62,6 +63,9 @@ struct ServerOptions {
   int blocking_threads = 16;  // store reads and other blocking work
   // Take the client address from X-Forwarded-For (only behind a reverse proxy).
   bool trust_proxy_headers = false;
+  // Mark the session cookie Secure on every response, not only when a trusted
+  // proxy says the client used https (set it when TLS ends before Rapport).
+  bool secure_cookies = false;
 
   std::size_t body_bytes_max = limits::kHttpBodyBytesMax;      // 413 above
   std::size_t header_bytes_max = limits::kHttpHeaderBytesMax;  // 431 above
@@ -78,6 +82,7 @@ struct ServerDependencies {
   std::string version;                       // the product version, e.g. "0.1.0"
   std::span<const StaticAsset> assets;       // empty: the UI was built without Node
   std::vector<MetricsCollector> collectors;  // extra /metrics sources (jobs, ...)
+  app::AccessService* access = nullptr;      // required: authenticates every non-public request
 };
 
 class Server {

@@ -6,6 +6,9 @@
 //                    prune_batches_per_run_max batches per run; what is left
 //                    waits for the next run. Scheduled "daily 03:30" in the
 //                    server's time zone.
+//  access.prune_sessions  deletes sessions past their idle or absolute
+//                    deadline (they are refused anyway; this keeps the table
+//                    small). Scheduled "every 1h" when an AccessService is given.
 //
 // Thread safety: call RegisterBuiltins once, before starting the worker and
 // the scheduler.
@@ -16,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "rapport/app/access_service.h"
 #include "rapport/app/store.h"
 #include "rapport/base/status.h"
 #include "rapport/jobs/scheduler.h"
@@ -26,6 +30,7 @@ namespace rapport::jobs {
 inline constexpr std::string_view kPruneDoneJobKind = "jobs.prune_done";
 inline constexpr std::string_view kPruneDoneScheduleName = "jobs.prune_done";
 inline constexpr int kPruneBatchSizeMax = 10'000;
+inline constexpr std::string_view kPruneSessionsJobKind = "access.prune_sessions";
 
 struct BuiltinOptions {
   std::string time_zone = "UTC";  // the server's zone (IANA name)
@@ -33,6 +38,8 @@ struct BuiltinOptions {
   std::chrono::hours done_retention{14 * 24};
   int prune_batch_size = 1'000;  // 1..kPruneBatchSizeMax
   int prune_batches_per_run_max = 1'000;
+  app::AccessService* access = nullptr;  // null: no session pruning
+  std::string prune_sessions_schedule = "every 1h";
 };
 
 // Registers the built-in handlers on `worker` and their schedules on `scheduler`.
