@@ -1,5 +1,7 @@
 // Shared helpers for the browser tests: start `rapport serve` on an ephemeral port with a fresh
-// database, and launch Debian's Chromium through playwright-core with a fresh profile.
+// database and a known first admin (RAPPORT_ADMIN_EMAIL / RAPPORT_ADMIN_PASSWORD, with the cheapest
+// password hashing: RAPPORT_PASSWORD_HASH_COST=min), and launch Debian's Chromium through
+// playwright-core with a fresh profile. `signIn` signs in through the UI's form.
 // Everything started here is stopped (SIGTERM) and every temporary directory removed by the
 // matching stop()/close(), which the tests call from their `after` hooks.
 //   RAPPORT_BINARY  the executable to test (default: build/release/rapport of this checkout)
@@ -16,6 +18,9 @@ export const kArtifactsDir = join(kRepositoryRoot, 'build', 'e2e-artifacts');
 const kStartTimeoutMs = 30_000;
 const kStopTimeoutMs = 10_000;
 const kListeningPattern = /Listening on (http:\/\/127\.0\.0\.1:\d+)/;
+export const kAdminEmail = 'admin@localhost';
+export const kAdminPassword = 'e2e-admin-password-0123';
+const kWaitMs = 30_000;  // an upper bound for the page to reach a state, never a performance check
 
 export const kChromiumArgs = [
   '--headless',
@@ -34,6 +39,12 @@ export async function startServer() {
   const directory = mkdtempSync(join(tmpdir(), 'rapport-e2e-'));
   const child = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--database', join(directory, 'rapport.db')], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      RAPPORT_ADMIN_EMAIL: kAdminEmail,
+      RAPPORT_ADMIN_PASSWORD: kAdminPassword,
+      RAPPORT_PASSWORD_HASH_COST: 'min',
+    },
   });
   let output = '';
   child.stdout.setEncoding('utf8');
@@ -75,9 +86,9 @@ export async function startServer() {
   }
 }
 
-// Launches Chromium with a fresh profile: { context, close() }. Pages opened from `context`
-// collect console errors and uncaught exceptions in `errorsOf(page)`.
-export async function launchBrowser() {
+// Launches Chromium with a fresh profile and the given browser language: { context, close() }.
+// Pages opened from `context` collect console errors and uncaught exceptions in `errorsOf(page)`.
+export async function launchBrowser({ locale = 'en-US' } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'rapport-chromium-'));
   let context;
   try {
@@ -86,7 +97,7 @@ export async function launchBrowser() {
       headless: true,
       args: kChromiumArgs,
       viewport: { width: 1280, height: 800 },
-      locale: 'en-US',
+      locale,
     });
   } catch (error) {
     rmSync(profile, { recursive: true, force: true });
@@ -101,12 +112,17 @@ export async function launchBrowser() {
 
 const page_errors = new WeakMap();
 
+// Chromium logs every 4xx answer as a console error. 401 is how the API says "nobody is signed in"
+// (the UI's start-up asks, and a wrong password gets one): expected, so not counted. Any other
+// console error (a CSP violation, a 403, a 500) still is.
+const kExpectedConsoleError = /^Failed to load resource: the server responded with a status of 401 /;
+
 // Opens a page that records console errors (a CSP violation is one) and uncaught exceptions.
 export async function openPage(context) {
   const page = await context.newPage();
   const errors = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    if (message.type() === 'error' && !kExpectedConsoleError.test(message.text())) errors.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => errors.push(`exception: ${error.message}`));
   page_errors.set(page, errors);
@@ -122,4 +138,23 @@ export async function saveScreenshot(page, name) {
   const path = join(kArtifactsDir, name);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+// Fills the sign-in form (the page must show it) and waits for the signed-in shell.
+export async function signIn(page, { email = kAdminEmail, password = kAdminPassword } = {}) {
+  const form = page.getByTestId('login-form');
+  await form.waitFor({ timeout: kWaitMs });
+  await form.locator('input[name="email"]').fill(email);
+  await form.locator('input[name="password"]').fill(password);
+  await form.locator('button[type="submit"]').click();
+  await page.getByTestId('current-user').waitFor({ timeout: kWaitMs });
+}
+
+// Signs in when the page shows the sign-in form; returns once the signed-in shell is there.
+// Tests in one file share the browser's cookies, so a later test usually finds the session open.
+export async function ensureSignedIn(page) {
+  const current_user = page.getByTestId('current-user');
+  const form = page.getByTestId('login-form');
+  await current_user.or(form).first().waitFor({ timeout: kWaitMs });
+  if (await form.isVisible()) await signIn(page);
 }

@@ -1,10 +1,11 @@
-// Browser tests of the app shell against a real `rapport serve` (see harness.mjs): the overview
+// Browser tests of the app shell against a real `rapport serve` (see harness.mjs), signed in as
+// the first admin through the sign-in form: the overview
 // shows the running store and its health, the locale switch turns the UI Russian and is
 // remembered, the System page draws its chart from /metrics, and API problems are shown with
 // their request id. Any console error (a Content-Security-Policy violation is one) fails a test.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { errorsOf, launchBrowser, openPage, saveScreenshot, startServer } from './harness.mjs';
+import { ensureSignedIn, errorsOf, launchBrowser, openPage, saveScreenshot, signIn, startServer } from './harness.mjs';
 
 const kWaitMs = 30_000;  // an upper bound for the page to reach a state, never a performance check
 
@@ -24,6 +25,9 @@ after(async () => {
 test('shell shows status, switches to Russian and draws the System chart', async () => {
   const page = await openPage(browser.context);
   await page.goto(`${server.url}/`);
+  await page.waitForURL(`${server.url}/login`);
+  await signIn(page);
+  await page.waitForURL(`${server.url}/`);
 
   const banner = page.getByRole('banner');
   await banner.getByText('Rapport', { exact: true }).waitFor({ timeout: kWaitMs });
@@ -66,6 +70,7 @@ test('shell shows status, switches to Russian and draws the System chart', async
 test('a deep link loads its page and an unknown path shows the not-found page', async () => {
   const page = await openPage(browser.context);
   await page.goto(`${server.url}/system`);
+  await ensureSignedIn(page);
   await page.locator('.chart canvas').first().waitFor({ timeout: kWaitMs });
 
   await page.goto(`${server.url}/no-such-page`);
@@ -94,6 +99,7 @@ test('a problem from the API is shown with its code and request id', async () =>
     }),
   );
   await page.goto(`${server.url}/`);
+  await ensureSignedIn(page);
   const alert = page.getByRole('alert');
   await alert.waitFor({ timeout: kWaitMs });
   const text = await alert.textContent();

@@ -3,13 +3,16 @@
 import { render } from 'preact';
 import { App } from './app';
 import { I18nProvider } from './i18n/context';
+import { SessionProvider } from './session';
 import './styles/app.css';
 
 const root = document.getElementById('app');
 if (!root) throw new Error('index.html has no #app element');
 render(
   <I18nProvider>
-    <App />
+    <SessionProvider>
+      <App />
+    </SessionProvider>
   </I18nProvider>,
   root,
 );

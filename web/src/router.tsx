@@ -1,7 +1,9 @@
 // Client-side routing on the history API. The server answers every non-file path with index.html,
 // so any URL a person bookmarks loads the shell and this module picks the page.
-// `navigate` pushes a history entry and notifies subscribers; `Link` renders a real <a href> (so
-// middle-click, copy link and no-JavaScript crawlers work) and intercepts plain left clicks.
+// `navigate` pushes a history entry (or replaces the current one) and notifies subscribers; `Link`
+// renders a real <a href> (so middle-click, copy link and no-JavaScript crawlers work) and
+// intercepts plain left clicks. Pages are chosen by path; the query string carries page state
+// such as the sign-in page's return path.
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
@@ -24,9 +26,17 @@ export function currentPath(): string {
   return normalizePath(window.location.pathname);
 }
 
-export function navigate(path: string): void {
-  if (normalizePath(path) === currentPath()) return;
-  window.history.pushState(null, '', path);
+// The path and query of the current URL, e.g. "/users?x=1".
+export function currentLocation(): string {
+  return `${currentPath()}${window.location.search}`;
+}
+
+export function navigate(target: string, options: { replace?: boolean } = {}): void {
+  const [path = '/', ...query] = target.split('?');
+  const search = query.length > 0 ? `?${query.join('?')}` : '';
+  if (normalizePath(path) === currentPath() && search === window.location.search) return;
+  if (options.replace) window.history.replaceState(null, '', target);
+  else window.history.pushState(null, '', target);
   notify();
 }
 

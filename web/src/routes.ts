@@ -2,21 +2,54 @@
 // and its strings in i18n/en.ts + ru.ts; the shell builds the navigation from this table.
 // Pages with heavy dependencies are wrapped in lazyPage so their code loads on first visit.
 // Paths are exact and normalised (no trailing slash); the first match wins.
+// `requires` names the permission a page needs (GET /api/v1/auth/session lists them): the
+// navigation hides the page without it and the shell shows "not allowed" instead of the page.
+// The server checks every call anyway; this only spares people pages they cannot use.
 import type { ComponentType } from 'preact';
+import type { PermissionAction } from './api/access';
 import type { MessageKey } from './i18n/en';
-import { OverviewPage } from './pages/overview';
 import { lazyPage } from './lazy_page';
+import { OverviewPage } from './pages/overview';
 
 export interface RouteDefinition {
   path: string;
   title_key: MessageKey;  // page title and navigation label
   component: ComponentType;
   in_navigation: boolean;
+  requires?: { resource: string; action: PermissionAction };
 }
 
 export const kRoutes: readonly RouteDefinition[] = [
   { path: '/', title_key: 'nav.overview', component: OverviewPage, in_navigation: true },
-  { path: '/system', title_key: 'nav.system', component: lazyPage(() => import('./pages/system').then((module) => module.SystemPage)), in_navigation: true },
+  {
+    path: '/system',
+    title_key: 'nav.system',
+    component: lazyPage(() => import('./pages/system').then((module) => module.SystemPage)),
+    in_navigation: true,
+    requires: { resource: 'system', action: 'read' },
+  },
+  {
+    path: '/users',
+    title_key: 'nav.users',
+    component: lazyPage(() => import('./pages/users').then((module) => module.UsersPage)),
+    in_navigation: true,
+    requires: { resource: 'users', action: 'read' },
+  },
+  {
+    path: '/tokens',
+    title_key: 'nav.tokens',
+    component: lazyPage(() => import('./pages/tokens').then((module) => module.TokensPage)),
+    in_navigation: true,
+    requires: { resource: 'users', action: 'read' },
+  },
+  {
+    path: '/audit',
+    title_key: 'nav.audit',
+    component: lazyPage(() => import('./pages/audit').then((module) => module.AuditPage)),
+    in_navigation: true,
+    requires: { resource: 'audit', action: 'read' },
+  },
+  { path: '/account', title_key: 'nav.account', component: lazyPage(() => import('./pages/account').then((module) => module.AccountPage)), in_navigation: false },
 ];
 
 export function findRoute(path: string): RouteDefinition | undefined {

@@ -1,7 +1,15 @@
 // Talks to the Rapport HTTP API. Every failure becomes an `ApiError` carrying what the person
 // needs to report it: the HTTP status, the problem (RFC 9457 application/problem+json) when the
-// server sent one, and the request id (from the problem body, else the X-Request-Id header).
-// A network failure is an ApiError with status 0. Aborted requests reject with the AbortError as is.
+// server sent one, the request id (from the problem body, else the X-Request-Id header) and, for
+// 429, how many seconds to wait (Retry-After). A network failure is an ApiError with status 0.
+// Aborted requests reject with the AbortError as is.
+//
+// Authentication: requests carry the session cookie (same-origin credentials). Every request
+// that is not GET/HEAD carries `X-CSRF-Token` with the token learned at sign-in or from
+// GET /api/v1/auth/session (`setCsrfToken`). A 401 from any call tells the listener registered
+// with `setUnauthorizedListener` (the session, which shows the sign-in page), unless the caller
+// expects 401 as an answer (sign-in, password change: `notify_unauthorized: false`).
+// Main-thread only, like all UI code: the CSRF token and the listener are module state.
 
 export interface Problem {
   type?: string;
@@ -17,14 +25,35 @@ export class ApiError extends Error {
   readonly status: number;  // 0: no HTTP response at all
   readonly problem: Problem | null;
   readonly request_id: string | null;
+  readonly retry_after_s: number | null;  // from Retry-After; null when absent or unreadable
 
-  constructor(options: { message: string; status: number; problem: Problem | null; request_id: string | null }) {
+  constructor(options: {
+    message: string;
+    status: number;
+    problem: Problem | null;
+    request_id: string | null;
+    retry_after_s?: number | null;
+  }) {
     super(options.message);
     this.name = 'ApiError';
     this.status = options.status;
     this.problem = options.problem;
     this.request_id = options.request_id;
+    this.retry_after_s = options.retry_after_s ?? null;
   }
+}
+
+export const kCsrfHeader = 'X-CSRF-Token';
+
+let csrf_token: string | null = null;
+let unauthorized_listener: (() => void) | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrf_token = token;
+}
+
+export function setUnauthorizedListener(listener: (() => void) | null): void {
+  unauthorized_listener = listener;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -44,6 +73,18 @@ export function parseProblem(value: unknown): Problem | null {
   return problem;
 }
 
+// Retry-After is either a number of seconds or an HTTP date (RFC 9110 §10.2.3). Returns whole
+// seconds to wait (never negative), or null when the header is absent or unreadable.
+export function parseRetryAfter(value: string | null, now_ms: number): number | null {
+  if (value === null) return null;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  if (!/[A-Za-z]{3}/.test(text)) return null;  // an HTTP date names its month; Date.parse('-5') is a year
+  const at_ms = Date.parse(text);
+  if (Number.isNaN(at_ms)) return null;
+  return Math.max(0, Math.ceil((at_ms - now_ms) / 1000));
+}
+
 async function readProblem(response: Response): Promise<Problem | null> {
   const type = response.headers.get('Content-Type') ?? '';
   if (!type.includes('json')) return null;
@@ -54,32 +95,68 @@ async function readProblem(response: Response): Promise<Problem | null> {
   }
 }
 
-async function send(path: string, accept: string, signal?: AbortSignal): Promise<Response> {
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface RequestOptions {
+  signal?: AbortSignal | undefined;
+  // false when 401 is an expected answer of this call (wrong password) rather than "signed out".
+  notify_unauthorized?: boolean;
+}
+
+function requestHeaders(method: Method, accept: string, has_body: boolean): Record<string, string> {
+  const headers: Record<string, string> = { Accept: accept };
+  if (has_body) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrf_token !== null) headers[kCsrfHeader] = csrf_token;
+  return headers;
+}
+
+async function send(method: Method, path: string, accept: string, body: unknown, options: RequestOptions): Promise<Response> {
+  const has_body = body !== undefined;
   let response: Response;
   try {
-    response = await fetch(path, { headers: { Accept: accept }, signal: signal ?? null });
+    response = await fetch(path, {
+      method,
+      headers: requestHeaders(method, accept, has_body),
+      body: has_body ? JSON.stringify(body) : null,
+      credentials: 'same-origin',
+      signal: options.signal ?? null,
+    });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError({ message: `network error for ${path}`, status: 0, problem: null, request_id: null });
   }
   if (response.ok) return response;
   const problem = await readProblem(response);
-  throw new ApiError({
+  const error = new ApiError({
     message: problem?.title ?? `HTTP ${response.status} for ${path}`,
     status: response.status,
     problem,
     request_id: problem?.request_id ?? response.headers.get('X-Request-Id'),
+    retry_after_s: parseRetryAfter(response.headers.get('Retry-After'), Date.now()),
   });
+  if (response.status === 401 && options.notify_unauthorized !== false) unauthorized_listener?.();
+  throw error;
 }
 
-export async function getJson(path: string, signal?: AbortSignal): Promise<unknown> {
-  const response = await send(path, 'application/json, application/problem+json', signal);
+const kAcceptJson = 'application/json, application/problem+json';
+
+export async function getJson(path: string, signal?: AbortSignal, options: RequestOptions = {}): Promise<unknown> {
+  const response = await send('GET', path, kAcceptJson, undefined, { ...options, signal });
   return response.json();
 }
 
 export async function getText(path: string, signal?: AbortSignal): Promise<string> {
-  const response = await send(path, 'text/plain, application/problem+json', signal);
+  const response = await send('GET', path, 'text/plain, application/problem+json', undefined, { signal });
   return response.text();
+}
+
+// Sends a JSON body (or none) with any method; resolves to the parsed answer, or null for an
+// answer without a body (204).
+export async function sendJson(method: Method, path: string, body?: unknown, options: RequestOptions = {}): Promise<unknown> {
+  const response = await send(method, path, kAcceptJson, body, options);
+  if (response.status === 204) return null;
+  const text = await response.text();
+  return text === '' ? null : JSON.parse(text);
 }
 
 export function isAbort(error: unknown): boolean {

@@ -1,15 +1,25 @@
 // Shows a failed API call to the person: what went wrong in words, and the details support needs
 // (HTTP status, problem code, request id, which also appears in the server's access log).
-// Announced to screen readers through role="alert".
+// Announced to screen readers through role="alert". Two statuses get their own words: 403 (the
+// role does not allow it) and 429 (too many requests, with the wait from Retry-After).
 import { ApiError } from '../api/client';
-import { useI18n } from '../i18n/context';
+import { useI18n, type I18n } from '../i18n/context';
+
+export function alertTitle(t: I18n['t'], error: ApiError | null, server_title: string | undefined): string {
+  if (error?.status === 0) return t('problem.network');
+  if (error?.status === 403) return t('problem.forbidden');
+  if (error?.status === 429) {
+    return error.retry_after_s === null ? t('problem.rate_limited_unknown') : t('problem.rate_limited', { seconds: error.retry_after_s });
+  }
+  return server_title ?? t('problem.unknown');
+}
 
 export function ProblemAlert(props: { error: unknown; onRetry?: () => void }) {
   const { t } = useI18n();
   const error = props.error instanceof ApiError ? props.error : null;
   const problem = error?.problem ?? null;
   const network_failure = error?.status === 0;
-  const title = network_failure ? t('problem.network') : (problem?.title ?? t('problem.unknown'));
+  const title = alertTitle(t, error, problem?.title);
 
   return (
     <div class="problem" role="alert">
