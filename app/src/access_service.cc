@@ -216,7 +216,10 @@ Status AccessService::RecordAlone(const Principal& principal, const Origin& orig
 AccessOutcome<SignedIn> AccessService::Login(std::string_view email, std::string_view password, const Origin& origin) {
   const Timestamp now = clock_.Now();
   Result<std::string> normalized = NormalizeEmail(email);
-  const std::string account_key = AccountKey(normalized.ok() ? *normalized : std::string(email));
+  // A malformed e-mail still counts against an account key, cut to the longest
+  // valid length so a huge body cannot grow the limiter's memory.
+  const std::string account_key =
+      AccountKey(normalized.ok() ? *normalized : std::string(email.substr(0, limits::kEmailBytesMax)));
   const std::string address_key = AddressKey(origin.remote);
   const FailureWindow account_window{options_.login_failures_per_account, options_.login_failure_window_us};
   const FailureWindow address_window{options_.login_failures_per_address, options_.login_failure_window_us};
