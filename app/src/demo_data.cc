@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "rapport/app/contact_input.h"
 #include "rapport/base/limits.h"
 
 namespace rapport::app {
@@ -153,12 +154,18 @@ const Region& RegionAt(std::uint8_t index) {
                                             : kEnglishRegions[index - std::size(kRussianRegions)];
 }
 
-NewContact MakeContact(Random& random, std::int64_t ordinal, const DemoOptions& options,
-                       std::span<const CompanyId> companies, std::uint8_t& region_index) {
+// A demo company as contacts refer to it.
+struct CompanySketch {
+  CompanyId id;
+  std::string name;
+};
+
+ContactRecord MakeContact(Random& random, std::int64_t ordinal, const DemoOptions& options,
+                          std::span<const CompanySketch> companies, std::uint8_t& region_index) {
   const bool russian = random.Chance(0.5);
   const Locale& locale = russian ? kRussian : kEnglish;
   const bool female = random.Chance(0.52);
-  NewContact contact;
+  ContactProfile contact = NewContactProfile();
   contact.first_name = std::string(Pick(random, female ? locale.female_first : locale.male_first));
   const std::string_view surname = Pick(random, locale.last);
   contact.last_name = russian && female ? FeminineSurname(surname) : std::string(surname);
@@ -179,13 +186,19 @@ NewContact MakeContact(Random& random, std::int64_t ordinal, const DemoOptions& 
                         static_cast<unsigned>(birthday.month()), static_cast<unsigned>(birthday.day()));
     contact.birthday = text;
   }
+  contact.gender = female ? domain::Gender::kFemale : domain::Gender::kMale;
   contact.locale = std::string(locale.code);
   contact.time_zone = std::string(region.time_zone);
+  contact.source = "demo";
+  const CompanySketch* company = nullptr;
   if (!companies.empty() && random.Chance(0.35)) {
-    contact.company_id = companies[static_cast<std::size_t>(random.Between(0, std::ssize(companies) - 1))];
+    company = &companies[static_cast<std::size_t>(random.Between(0, std::ssize(companies) - 1))];
   }
-  contact.created_at = options.now - kDay * random.Between(1, std::int64_t{3} * 365);
-  return contact;
+  ContactRecord record = company != nullptr ? MakeContactRecord(std::move(contact), {company->name})
+                                            : MakeContactRecord(std::move(contact), {});
+  if (company != nullptr) record.primary_company = CompanyLink{.company_id = company->id, .primary = true};
+  record.created_at = options.now - kDay * random.Between(1, std::int64_t{3} * 365);
+  return record;
 }
 
 NewPurchase MakePurchase(Random& random, const ContactSketch& contact, const DemoOptions& options,
@@ -219,6 +232,16 @@ Result<std::vector<Id>> WriteBatch(Store& store, std::vector<Row>& rows,
   return ids;
 }
 
+Result<std::vector<ContactId>> WriteContacts(Store& store, std::vector<ContactRecord>& rows, Timestamp now) {
+  std::vector<ContactId> ids;
+  RAPPORT_RETURN_IF_ERROR(store.Write([&](WriteTransaction& transaction) -> Status {
+    RAPPORT_ASSIGN_OR_RETURN(ids, transaction.RelationshipsOut().InsertContacts(rows, now));
+    return Status::Ok();
+  }));
+  rows.clear();
+  return ids;
+}
+
 }  // namespace
 
 Status ValidateDemoOptions(const DemoOptions& options) {
@@ -242,9 +265,10 @@ Result<DemoSummary> GenerateDemoData(Store& store, const DemoOptions& options, c
 
   // Companies: about one per 25 contacts.
   const std::int64_t company_total = std::max<std::int64_t>(1, options.contacts / 25);
-  std::vector<CompanyId> companies;
+  std::vector<CompanySketch> companies;
   companies.reserve(static_cast<std::size_t>(company_total));
   std::vector<NewCompany> company_rows;
+  std::vector<std::string> names;  // of the companies in company_rows
   for (std::int64_t ordinal = 1; ordinal <= company_total; ++ordinal) {
     const bool russian = random.Chance(0.5);
     NewCompany company;
@@ -254,11 +278,15 @@ Result<DemoSummary> GenerateDemoData(Store& store, const DemoOptions& options, c
     }
     company.country_code = russian ? "RU" : std::string(Pick(random, kEnglishRegions).country_code);
     company.created_at = options.now - kDay * random.Between(30, std::int64_t{5} * 365);
+    names.push_back(company.name);
     company_rows.push_back(std::move(company));
     if (company_rows.size() == batch_rows || ordinal == company_total) {
       RAPPORT_ASSIGN_OR_RETURN(std::vector<CompanyId> ids,
                                WriteBatch(store, company_rows, &DirectoryWriter::InsertCompanies));
-      companies.insert(companies.end(), ids.begin(), ids.end());
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        companies.push_back(CompanySketch{.id = ids[i], .name = std::move(names[i])});
+      }
+      names.clear();
       if (progress) progress("companies", static_cast<std::int64_t>(companies.size()), company_total);
     }
   }
@@ -268,20 +296,19 @@ Result<DemoSummary> GenerateDemoData(Store& store, const DemoOptions& options, c
   // Pareto-distributed (shape 1.5): a long tail of frequent buyers.
   std::vector<ContactSketch> sketches;
   sketches.reserve(static_cast<std::size_t>(options.contacts));
-  std::vector<NewContact> contact_rows;
+  std::vector<ContactRecord> contact_rows;
   std::vector<ContactSketch> pending;
   double weight_total = 0;
   for (std::int64_t ordinal = 1; ordinal <= options.contacts; ++ordinal) {
     ContactSketch sketch{};
-    NewContact contact = MakeContact(random, ordinal, options, companies, sketch.region_index);
-    sketch.created_at_us = ToUnixMicros(contact.created_at);
+    ContactRecord contact = MakeContact(random, ordinal, options, companies, sketch.region_index);
+    sketch.created_at_us = ToUnixMicros(*contact.created_at);
     sketch.purchase_weight = static_cast<float>(std::pow(1.0 - random.Unit(), -1.0 / 1.5));
     weight_total += sketch.purchase_weight;
     pending.push_back(sketch);
     contact_rows.push_back(std::move(contact));
     if (contact_rows.size() == batch_rows || ordinal == options.contacts) {
-      RAPPORT_ASSIGN_OR_RETURN(std::vector<ContactId> ids,
-                               WriteBatch(store, contact_rows, &DirectoryWriter::InsertContacts));
+      RAPPORT_ASSIGN_OR_RETURN(std::vector<ContactId> ids, WriteContacts(store, contact_rows, options.now));
       RAPPORT_ASSERT(ids.size() == pending.size());
       for (std::size_t i = 0; i < ids.size(); ++i) {
         pending[i].id = ids[i];

@@ -12,6 +12,7 @@
 #include "command_support.h"
 #include "password_input.h"
 #include "progress.h"
+#include "transfer_commands.h"
 
 #include "rapport/app/demo_data.h"
 
@@ -196,6 +197,8 @@ int Run(int argc, const char* const* argv, const Environment& environment) {
 
   AccessCommandLine access;
   AddAccessCommands(app, access);
+  TransferCommandLine transfer;
+  AddTransferCommands(app, transfer);
 
   CLI::App* version = app.add_subcommand("version", "Print the version");
 
@@ -234,6 +237,7 @@ int Run(int argc, const char* const* argv, const Environment& environment) {
   if (*backup) return RunBackup(environment, backup_data, backup_output);
   if (*demo) return RunDemo(environment, demo_data, demo_options);
   if (std::optional<int> exit_code = RunAccessCommand(environment, access)) return *exit_code;
+  if (std::optional<int> exit_code = RunTransferCommand(environment, transfer)) return *exit_code;
   RAPPORT_UNREACHABLE();
 }
 

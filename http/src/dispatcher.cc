@@ -59,7 +59,7 @@ boost::asio::awaitable<Response> Dispatch(RequestContext& context, std::size_t* 
   if (!route.permission.is_public()) {
     if (std::optional<Response> refusal = co_await Admit(context, route)) co_return std::move(*refusal);
   }
-  if (request.has_body) {
+  if (request.has_body && !route.file_body) {
     const auto content_type = request.FindHeader("content-type");
     if (!content_type || !IsJsonMediaType(*content_type)) {
       co_return context.ProblemFor(UnsupportedMediaTypeProblem("Request bodies must be application/json."));

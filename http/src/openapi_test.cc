@@ -1,5 +1,8 @@
 #include "openapi.h"
 
+#include <set>
+#include <string>
+
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
@@ -13,9 +16,9 @@ boost::asio::awaitable<Response> Nothing(RequestContext&) { co_return Response{}
 TEST(OpenApiTest, DocumentsEveryRegisteredRoute) {
   Router router;
   RegisterAllRoutes(router);
-  router.Add(Route{Method::kGet, "/api/v1/contacts/{contact_id}",
+  router.Add(Route{Method::kGet, "/api/v1/test/things/{thing_id}",
                    app::Permission::Require(app::Resource::kRelationships, app::Action::kRead), Nothing,
-                   OpenApiOperation{.summary = "One contact", .tags = {"contacts"}}});
+                   OpenApiOperation{.summary = "One thing", .tags = {"things"}}});
   router.Add(Route{Method::kPost, "/api/v1/test/hidden", app::Permission::Public(), Nothing,
                    OpenApiOperation{.documented = false}});
 
@@ -32,8 +35,20 @@ TEST(OpenApiTest, DocumentsEveryRegisteredRoute) {
   }
   EXPECT_FALSE(paths.HasMember("/api/v1/test/hidden"));
 
-  const auto& contact = paths["/api/v1/contacts/{contact_id}"]["get"];
-  EXPECT_STREQ(contact["operationId"].GetString(), "get_api_v1_contacts_contact_id");
+  // Every route of the product is documented, with its own operation id.
+  std::set<std::string> operation_ids;
+  for (const Route& route : router.routes()) {
+    if (!route.operation.documented) continue;
+    ASSERT_TRUE(paths.HasMember(route.pattern.c_str())) << route.pattern;
+    const std::string method = ToLowerAscii(MethodName(route.method));
+    ASSERT_TRUE(paths[route.pattern.c_str()].HasMember(method.c_str())) << method << " " << route.pattern;
+    EXPECT_TRUE(operation_ids.insert(paths[route.pattern.c_str()][method.c_str()]["operationId"].GetString()).second)
+        << "operation id used twice: " << method << " " << route.pattern;
+  }
+  EXPECT_TRUE(paths.HasMember("/api/v1/contacts/{contact_id}/card"));
+
+  const auto& contact = paths["/api/v1/test/things/{thing_id}"]["get"];
+  EXPECT_STREQ(contact["operationId"].GetString(), "get_api_v1_test_things_thing_id");
   ASSERT_EQ(contact["parameters"].Size(), 1u);  // the path parameter, added automatically
   EXPECT_STREQ(contact["parameters"][0]["in"].GetString(), "path");
   EXPECT_TRUE(contact["parameters"][0]["required"].GetBool());

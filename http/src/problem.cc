@@ -99,6 +99,7 @@ std::string RenderProblemJson(const Problem& problem, std::string_view instance,
     }
     json.EndArray();
   }
+  for (const auto& [name, value] : problem.integer_members) json.Field(name, value);
   json.EndObject();
   return json.Take();
 }

@@ -12,6 +12,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "message.h"
@@ -29,10 +30,13 @@ struct FieldError {
 
 struct Problem {
   int status = 500;
-  std::string code;    // stable snake_case, also the last segment of `type`
-  std::string title;   // short, the same for every occurrence of the code
-  std::string detail;  // this occurrence; safe to show to the client
-  std::vector<FieldError> errors;
+  std::string code{};    // stable snake_case, also the last segment of `type`
+  std::string title{};   // short, the same for every occurrence of the code
+  std::string detail{};  // this occurrence; safe to show to the client
+  std::vector<FieldError> errors{};
+  // Further members of this occurrence, e.g. {"contact_id", 17} naming the
+  // record a conflict is with.
+  std::vector<std::pair<std::string, std::int64_t>> integer_members{};
 };
 
 struct StatusMapping {

@@ -46,6 +46,7 @@ struct Services {
   std::string openapi_json;  // generated once from the route table
   StoreHealth* store_health = nullptr;
   app::AccessService* access = nullptr;
+  RelationshipServices relationships{};
   bool secure_cookies = false;  // ServerOptions::secure_cookies
 };
 

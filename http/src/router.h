@@ -61,6 +61,12 @@ struct Route {
   app::Permission permission;
   Handler handler;
   OpenApiOperation operation;
+  // The largest request body this route accepts; 0 = the server's default
+  // (ServerOptions::body_bytes_max). Only bulk uploads raise it.
+  std::size_t body_bytes_max = 0;
+  // Whether the body is a file (CSV, NDJSON) the handler reads as it is,
+  // instead of JSON; the handler then checks the media type itself.
+  bool file_body = false;
 };
 
 struct PathParam {

@@ -175,6 +175,7 @@ class Server::Impl {
     services_.assets = dependencies.assets;
     services_.collectors = std::move(dependencies.collectors);
     services_.access = dependencies.access;
+    services_.relationships = dependencies.relationships;
     services_.secure_cookies = options_.secure_cookies;
   }
 
@@ -231,6 +232,12 @@ class Server::Impl {
 Status Server::Impl::Start(const RouteAdder& add_routes) {
   if (services_.store == nullptr || services_.clock == nullptr || services_.access == nullptr) {
     return InvalidArgument("http: store, clock and access are required");
+  }
+  const RelationshipServices& relationships = services_.relationships;
+  if (relationships.contacts == nullptr || relationships.card_details == nullptr ||
+      relationships.duplicates == nullptr || relationships.importer == nullptr || relationships.exporter == nullptr ||
+      relationships.mappings == nullptr) {
+    return InvalidArgument("http: the relationship services are required");
   }
   if (options_.io_threads < 1 || options_.blocking_threads < 1) {
     return InvalidArgument("http: io_threads and blocking_threads must be at least 1");
@@ -423,8 +430,19 @@ asio::awaitable<bool> Server::Impl::ServeOne(Connection& connection, beast::flat
     }
   }
 
+  std::size_t body_bytes_max = options_.body_bytes_max;
   if (!early && !parser.is_done()) {
-    connection.stream.expires_after(std::chrono::milliseconds(options_.read_timeout_ms));
+    // A bulk upload route may accept more than the default, with the time
+    // that takes: a minute plus a second per MiB.
+    std::int64_t read_timeout_ms = options_.read_timeout_ms;
+    const RouteMatch match = services_.router->Find(request.method, request.path);
+    if (match.kind == RouteMatch::Kind::kFound && match.route->body_bytes_max > body_bytes_max) {
+      body_bytes_max = match.route->body_bytes_max;
+      parser.body_limit(body_bytes_max);
+      read_timeout_ms =
+          std::max<std::int64_t>(read_timeout_ms, 60'000 + static_cast<std::int64_t>(body_bytes_max >> 20) * 1'000);
+    }
+    connection.stream.expires_after(std::chrono::milliseconds(read_timeout_ms));
     if (const auto expect = request.FindHeader("expect"); expect && EqualsIgnoreCase(*expect, "100-continue")) {
       bhttp::response<bhttp::empty_body> proceed{bhttp::status::continue_, header.version()};
       co_await bhttp::async_write(connection.stream, proceed, asio::redirect_error(asio::use_awaitable, error));
@@ -432,8 +450,8 @@ asio::awaitable<bool> Server::Impl::ServeOne(Connection& connection, beast::flat
     }
     co_await bhttp::async_read(connection.stream, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
     if (error == bhttp::error::body_limit) {
-      early = transport_problem(PayloadTooLargeProblem("The request body is larger than " +
-                                                       std::to_string(options_.body_bytes_max) + " bytes."));
+      early = transport_problem(
+          PayloadTooLargeProblem("The request body is larger than " + std::to_string(body_bytes_max) + " bytes."));
     } else if (error == beast::error::timeout || error == asio::error::operation_aborted) {
       co_return false;
     } else if (error) {

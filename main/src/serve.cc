@@ -131,6 +131,13 @@ int Serve(const cli::ServeOptions& options, const Clock& clock, std::string_view
     return kExitFailure;
   }
 
+  app::ContactService contacts(*store, clock);
+  app::CardDetailsService card_details(*store, clock);
+  app::DuplicateService duplicates(*store, clock);
+  app::ContactImporter importer(*store, clock);
+  app::ContactExporter exporter(*store, clock);
+  app::ImportMappingService mappings(*store, clock);
+
   http::ServerOptions server_options;
   server_options.host = options.host;
   server_options.port = options.port;
@@ -141,6 +148,12 @@ int Serve(const cli::ServeOptions& options, const Clock& clock, std::string_view
   dependencies.store = store.get();
   dependencies.clock = &clock;
   dependencies.access = &access;
+  dependencies.relationships = http::RelationshipServices{.contacts = &contacts,
+                                                          .card_details = &card_details,
+                                                          .duplicates = &duplicates,
+                                                          .importer = &importer,
+                                                          .exporter = &exporter,
+                                                          .mappings = &mappings};
   dependencies.version = std::string(version);
   dependencies.assets = web::EmbeddedAssets();
   dependencies.collectors.push_back(JobMetrics(worker, consumers));

@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "http_client.h"
+#include "relationship_services.h"
 #include "router.h"
 #include "routes/routes.h"
 #include "server_testing.h"
@@ -113,7 +114,9 @@ class AccessApiTest : public ::testing::Test {
   void Start(app::AccessOptions access_options = TestAccessOptions(), http::ServerOptions options = {}) {
     access_ = std::make_unique<app::AccessService>(*store_, clock_, access_options);
     options.port = 0;
-    http::ServerDependencies dependencies{store_.get(), &clock_, "1.0.0", {}, {}, access_.get()};
+    relationships_ = std::make_unique<api_testing::RelationshipStack>(*store_, clock_);
+    http::ServerDependencies dependencies{
+        store_.get(), &clock_, "1.0.0", {}, {}, access_.get(), relationships_->Services()};
     auto server = http::StartServerWithRoutes(options, std::move(dependencies), nullptr);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
@@ -173,6 +176,7 @@ class AccessApiTest : public ::testing::Test {
   std::filesystem::path directory_;
   std::unique_ptr<app::Store> store_;
   std::unique_ptr<app::AccessService> access_;
+  std::unique_ptr<api_testing::RelationshipStack> relationships_;
   std::unique_ptr<http::Server> server_;
   const app::Principal operator_ = app::AccessService::Operator("test");
 };

@@ -19,6 +19,7 @@
 #include "fake_store.h"
 #include "http_client.h"
 #include "json.h"
+#include "relationship_services.h"
 #include "request_context.h"
 #include "server_testing.h"
 
@@ -157,7 +158,9 @@ class ApiTest : public ::testing::Test {
     http::ServerOptions options;
     options.port = 0;
     access_ = std::make_unique<app::AccessService>(*store, clock_);
-    http::ServerDependencies dependencies{store, &clock_, "9.8.7", assets, {}, access_.get()};
+    relationships_ = std::make_unique<api_testing::RelationshipStack>(*store, clock_);
+    http::ServerDependencies dependencies{
+        store, &clock_, "9.8.7", assets, {}, access_.get(), relationships_->Services()};
     dependencies.collectors.push_back([](http::MetricsSink& sink) {
       sink.Gauge("rapport_test_collector", "A collector the test registers.", 7, {{"kind", "test"}});
     });
@@ -173,6 +176,7 @@ class ApiTest : public ::testing::Test {
   std::filesystem::path directory_;
   std::unique_ptr<app::Store> store_;
   std::unique_ptr<app::AccessService> access_;
+  std::unique_ptr<api_testing::RelationshipStack> relationships_;
   SlowRoute slow_;
   std::unique_ptr<http::Server> server_;
 };
@@ -519,7 +523,8 @@ class FailingStoreApiTest : public ::testing::Test {
     spdlog::set_level(spdlog::level::warn);
     http::ServerOptions options;
     options.port = 0;
-    auto server = http::Server::Start(options, {&store_, &clock_, "9.8.7", {}, {}, &access_});
+    auto server =
+        http::Server::Start(options, {&store_, &clock_, "9.8.7", {}, {}, &access_, relationships_.Services()});
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
   }
@@ -527,6 +532,7 @@ class FailingStoreApiTest : public ::testing::Test {
   FakeClock clock_{FromUnixMicros(0)};
   FailingStore store_{Internal("sqlite: unable to open /var/lib/rapport/rapport.db")};
   app::AccessService access_{store_, clock_};
+  api_testing::RelationshipStack relationships_{store_, clock_};
   std::unique_ptr<http::Server> server_;
 };
 

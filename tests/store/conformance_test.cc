@@ -328,9 +328,15 @@ TEST_P(StoreConformance, CommittedWriteIsVisibleToLaterReads) {
   ContactId id;
   ASSERT_TRUE(store_
                   ->Write([&](app::WriteTransaction& tx) {
-                    app::NewContact contact{"Ivan", "Petrov",        "ivan@example.com", "+79161234567", "1990-05-01",
-                                            "ru",   "Europe/Moscow", std::nullopt,       kStart};
-                    RAPPORT_ASSIGN_OR_RETURN(auto ids, tx.DirectoryOut().InsertContacts({&contact, 1}));
+                    app::ContactRecord contact;
+                    contact.profile.first_name = "Ivan";
+                    contact.profile.last_name = "Petrov";
+                    contact.profile.email = "ivan@example.com";
+                    contact.profile.phone = "+79161234567";
+                    contact.profile.birthday = "1990-05-01";
+                    contact.profile.locale = "ru";
+                    contact.profile.time_zone = "Europe/Moscow";
+                    RAPPORT_ASSIGN_OR_RETURN(auto ids, tx.RelationshipsOut().InsertContacts({&contact, 1}, kStart));
                     id = ids.at(0);
                     return Status();
                   })
@@ -641,15 +647,19 @@ TEST_P(StoreConformance, DirectoryBulkInsertsAndCounts) {
                       companies.push_back({"ООО Ромашка " + std::to_string(i), i == 0 ? "" : "RU", kStart});
                     }
                     RAPPORT_ASSIGN_OR_RETURN(company_ids, tx.DirectoryOut().InsertCompanies(companies));
-                    std::vector<app::NewContact> contacts;
+                    std::vector<app::ContactRecord> contacts(kContacts);
                     for (int i = 0; i < kContacts; ++i) {
-                      contacts.push_back(
-                          {i == 0 ? tricky_name : "Name" + std::to_string(i), "Фамилия",
-                           "c" + std::to_string(i) + "@example.com", "",
-                           i % 2 ? std::optional<std::string>("1985-02-28") : std::nullopt, "ru", "Europe/Moscow",
-                           i % 3 ? std::optional<CompanyId>(company_ids[i % kCompanies]) : std::nullopt, kStart});
+                      app::ContactProfile& profile = contacts[i].profile;
+                      profile.first_name = i == 0 ? tricky_name : "Name" + std::to_string(i);
+                      profile.last_name = "Фамилия";
+                      profile.email = "c" + std::to_string(i) + "@example.com";
+                      if (i % 2) profile.birthday = "1985-02-28";
+                      profile.locale = "ru";
+                      profile.time_zone = "Europe/Moscow";
+                      if (i % 3)
+                        contacts[i].primary_company = app::CompanyLink{company_ids[i % kCompanies], "", "", true};
                     }
-                    RAPPORT_ASSIGN_OR_RETURN(contact_ids, tx.DirectoryOut().InsertContacts(contacts));
+                    RAPPORT_ASSIGN_OR_RETURN(contact_ids, tx.RelationshipsOut().InsertContacts(contacts, kStart));
                     std::vector<app::NewPurchase> purchases;
                     for (int i = 0; i < kContacts; ++i) {
                       purchases.push_back({contact_ids[i], 12'345 + i, "RUB", "store", kStart, ""});

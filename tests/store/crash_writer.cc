@@ -21,8 +21,15 @@ using namespace rapport;
 Status WriteOneContact(app::Store& store, std::int64_t& contact_id) {
   return store.Write([&](app::WriteTransaction& tx) {
     const Timestamp now = SystemClock().Now();
-    app::NewContact contact{"Crash", "Test", "", "", std::nullopt, "en", "UTC", std::nullopt, now};
-    RAPPORT_ASSIGN_OR_RETURN(std::vector<ContactId> ids, tx.DirectoryOut().InsertContacts({&contact, 1}));
+    app::ContactRecord contact;
+    contact.profile.first_name = "Crash";
+    contact.profile.last_name = "Test";
+    contact.profile.locale = "en";
+    contact.profile.time_zone = "UTC";
+    contact.profile.roles = domain::RoleBit(domain::RelationshipRole::kCustomer);
+    contact.sort_name = "test crash";
+    contact.search_text = "crash test";
+    RAPPORT_ASSIGN_OR_RETURN(std::vector<ContactId> ids, tx.RelationshipsOut().InsertContacts({&contact, 1}, now));
     contact_id = ids.at(0).value();
     app::NewEvent event{"contact_created", "contact",
                         contact_id,        now,

@@ -3,13 +3,13 @@
 // (domain/access.h). Every change goes through app::AccessService, which
 // checks the permission again and writes the audit record in the same
 // transaction.
-#include <charconv>
 #include <optional>
 #include <string>
 
 #include "json.h"
 #include "request_context.h"
 #include "routes/access_json.h"
+#include "routes/route_support.h"
 #include "routes/routes.h"
 
 #include "rapport/base/limits.h"
@@ -19,54 +19,6 @@ namespace {
 
 using domain::Action;
 using domain::Resource;
-
-std::string ItemsSchema(std::string_view item_schema) {
-  return R"({"type":"object","required":["items"],"properties":{"items":{"type":"array","items":)" +
-         std::string(item_schema) + "}}}";
-}
-
-// A positive integer path or query parameter; nullopt when malformed.
-std::optional<std::int64_t> PositiveInteger(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value <= 0) return std::nullopt;
-  return value;
-}
-
-// The decoded value of query parameter `name` (percent-decoding, '+' as space).
-std::optional<std::string> QueryParam(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const auto equals = pair.find('=');
-    if (pair.substr(0, equals) == name) {
-      const std::string_view raw = equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1);
-      std::string decoded;
-      for (std::size_t i = 0; i < raw.size(); ++i) {
-        if (raw[i] == '+') {
-          decoded += ' ';
-        } else if (raw[i] == '%') {
-          if (i + 2 >= raw.size()) return std::nullopt;
-          int byte = 0;
-          const auto [end, error] = std::from_chars(raw.data() + i + 1, raw.data() + i + 3, byte, 16);
-          if (error != std::errc() || end != raw.data() + i + 3) return std::nullopt;
-          decoded += static_cast<char>(byte);
-          i += 2;
-        } else {
-          decoded += raw[i];
-        }
-      }
-      return decoded;
-    }
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return std::nullopt;
-}
-
-Response InvalidParameter(const RequestContext& context, std::string name, std::string message) {
-  return context.ProblemFor(ValidationFailedProblem({{std::move(name), "invalid_value", std::move(message)}}));
-}
 
 Response UserResponse(int status, const app::User& user) {
   JsonWriter json;

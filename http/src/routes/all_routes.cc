@@ -8,6 +8,12 @@ void RegisterAllRoutes(Router& router) {
   RegisterOpenApiRoutes(router);
   RegisterAuthRoutes(router);
   RegisterAccessRoutes(router);
+  // Before the contact routes: /contacts/export and /contacts/import are
+  // literal paths that /contacts/{contact_id} would otherwise take first.
+  RegisterTransferRoutes(router);
+  RegisterContactRoutes(router);
+  RegisterCardRoutes(router);
+  RegisterDuplicateRoutes(router);
 }
 
 }  // namespace rapport::http

@@ -8,10 +8,14 @@
 
 namespace rapport::http {
 
-void RegisterSystemRoutes(Router& router);   // /healthz, /metrics, /api/v1/version
-void RegisterOpenApiRoutes(Router& router);  // /api/v1/openapi.json
-void RegisterAuthRoutes(Router& router);     // /api/v1/auth/*: login, logout, session, own password
-void RegisterAccessRoutes(Router& router);   // /api/v1/users, /api/v1/tokens, /api/v1/audit
+void RegisterSystemRoutes(Router& router);     // /healthz, /metrics, /api/v1/version
+void RegisterOpenApiRoutes(Router& router);    // /api/v1/openapi.json
+void RegisterAuthRoutes(Router& router);       // /api/v1/auth/*: login, logout, session, own password
+void RegisterAccessRoutes(Router& router);     // /api/v1/users, /api/v1/tokens, /api/v1/audit
+void RegisterContactRoutes(Router& router);    // /api/v1/contacts, /companies, /custom-fields
+void RegisterCardRoutes(Router& router);       // notes, tasks, consents, interests of a client card
+void RegisterDuplicateRoutes(Router& router);  // /api/v1/duplicates, merges and their undo
+void RegisterTransferRoutes(Router& router);   // contact import (with preview and mappings) and export
 void RegisterAllRoutes(Router& router);
 
 }  // namespace rapport::http

@@ -198,6 +198,11 @@ class FakeEventLog final : public app::EventLogReader, public app::EventLogWrite
                                               int) override {
     return std::vector<app::Event>();
   }
+  Result<std::vector<app::Event>> ReadSubjects(std::string_view, std::span<const std::int64_t>,
+                                               std::span<const std::string>, std::optional<EventSequence>,
+                                               int) override {
+    return std::vector<app::Event>();
+  }
   Result<EventSequence> LastSequence() override {
     return EventSequence(static_cast<std::int64_t>(state_.events.size()));
   }
@@ -245,9 +250,6 @@ class FakeDirectory final : public app::DirectoryReader, public app::DirectoryWr
     std::vector<CompanyId> ids;
     for (std::size_t index = 0; index < companies.size(); ++index) ids.emplace_back(++state_.companies);
     return ids;
-  }
-  Result<std::vector<ContactId>> InsertContacts(std::span<const app::NewContact>) override {
-    return Internal("not faked");
   }
   Result<std::vector<PurchaseId>> InsertPurchases(std::span<const app::NewPurchase>) override {
     return Internal("not faked");
@@ -421,6 +423,200 @@ class FakeAccounts final : public app::AccountsReader, public app::AccountsWrite
   FakeState& state_;
 };
 
+// Relationships and card details: the jobs runtime never touches them, so
+// every method refuses. (The names inside are the ports' own, from app.)
+namespace unsupported {
+using namespace ::rapport::app;
+
+class FakeRelationships final : public RelationshipsReader, public RelationshipsWriter {
+ public:
+  Result<std::optional<Contact>> GetContact(ContactId id) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<std::vector<Contact>> GetContacts(std::span<const ContactId> ids) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<std::vector<std::optional<ContactId>>> FindContactsByKey(ContactKey key,
+                                                                  std::span<const std::string> values) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<ContactPage> ListContacts(const ContactQuery& query) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<std::vector<Contact>> ScanContacts(const ContactFilter& filter, ContactId after, int limit) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<std::int64_t> CountContacts(const ContactFilter& filter) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<std::optional<Company>> GetCompany(CompanyId id) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<std::optional<CompanyId>> FindCompanyByName(std::string_view name) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<std::optional<CompanyId>> FindCompanyByExternalId(std::string_view external_id) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<CompanyPage> ListCompanies(const CompanyQuery& query) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<std::vector<CustomFieldDefinition>> ListCustomFields() override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<std::vector<DuplicateProbe>> DuplicateNeighbours(const DuplicateProbe& self, int limit) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<std::vector<DuplicateProbe>> ScanProbes(ContactId after, int limit) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<std::vector<DuplicateCandidate>> ListDuplicates(DuplicateStatus status,
+                                                         std::optional<std::pair<int, DuplicateId>> after,
+                                                         int limit) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<std::optional<DuplicateCandidate>> GetDuplicate(DuplicateId id) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<std::optional<ImportMapping>> GetImportMapping(std::string_view name) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<std::vector<ImportMapping>> ListImportMappings() override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<std::vector<ContactId>> InsertContacts(std::span<const ContactRecord> contacts,
+                                                Timestamp created_at) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Status UpdateContacts(std::span<const std::pair<ContactId, ContactRecord>> contacts, Timestamp updated_at) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Status SetMergedInto(ContactId id, std::optional<ContactId> survivor, Timestamp at) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Status DeleteContact(ContactId id) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Status LinkCompany(ContactId contact, const CompanyLink& link, Timestamp at) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Status UnlinkCompany(ContactId contact, CompanyId company) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<CompanyId> InsertCompany(const CompanyProfile& company, Timestamp created_at) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Status UpdateCompany(CompanyId id, const CompanyProfile& company, Timestamp updated_at) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<CustomFieldId> InsertCustomField(const CustomFieldDefinition& field) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Status UpdateCustomField(const CustomFieldDefinition& field) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<DuplicateId> UpsertDuplicate(const DuplicateCandidate& candidate) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Status DecideDuplicate(DuplicateId id, DuplicateStatus status, Timestamp at) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Result<ImportMappingId> SaveImportMapping(std::string_view name, std::string_view mapping_json,
+                                            Timestamp at) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+  Status DeleteImportMapping(std::string_view name) override {
+    return FailedPrecondition("relationships are not part of the jobs fake");
+  }
+};
+
+class FakeCardDetails final : public CardDetailsReader, public CardDetailsWriter {
+ public:
+  Result<std::vector<Note>> ListNotes(ContactId contact, std::optional<NoteId> before, int limit) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Result<std::optional<Note>> GetNote(NoteId id) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Result<std::vector<ContactId>> SearchNotes(std::span<const std::string> terms, std::optional<ContactId> before,
+                                             int limit) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Result<std::vector<Task>> ListTasks(const TaskQuery& query) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Result<std::optional<Task>> GetTask(TaskId id) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Result<std::vector<ConsentEntry>> CurrentConsents(ContactId contact) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Result<std::vector<ConsentEntry>> ConsentHistory(ContactId contact, std::optional<std::int64_t> before,
+                                                   int limit) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Result<std::vector<InterestCategory>> ListInterestCategories() override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Result<std::vector<Interest>> ListInterests() override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Result<std::vector<ContactInterest>> ContactInterests(ContactId contact) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Result<std::optional<MergeRecord>> GetMerge(MergeId id) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Result<std::vector<MergeRecord>> MergesInto(ContactId survivor) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Result<std::vector<ContactId>> MergedContacts(ContactId survivor) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Result<NoteId> InsertNote(const Note& note) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Status UpdateNote(NoteId id, std::string_view body, Timestamp at) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Status DeleteNote(NoteId id) override { return FailedPrecondition("card details are not part of the jobs fake"); }
+  Result<TaskId> InsertTask(const Task& task) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Status UpdateTask(const Task& task) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Result<std::int64_t> AppendConsent(const ConsentEntry& entry) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Result<InterestCategoryId> UpsertInterestCategory(std::string_view key, std::string_view name) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Result<InterestId> UpsertInterest(InterestCategoryId category, std::string_view key, std::string_view name) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Status SetContactInterest(ContactId contact, const ContactInterest& interest) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Status RemoveContactInterest(ContactId contact, InterestId interest, domain::InterestSource source) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Result<MovedRows> MoveContactRows(ContactId from, ContactId to) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Status RestoreContactRows(const MovedRows& rows, ContactId to, ContactId from) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Result<MergeId> InsertMerge(const MergeRecord& merge) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+  Status MarkMergeUndone(MergeId id, Timestamp at) override {
+    return FailedPrecondition("card details are not part of the jobs fake");
+  }
+};
+
+}  // namespace unsupported
+
 class FakeTransaction final : public app::WriteTransaction {
  public:
   FakeTransaction(FakeState& state, const std::set<std::string, std::less<>>& held_elsewhere, Timestamp now)
@@ -437,6 +633,10 @@ class FakeTransaction final : public app::WriteTransaction {
   app::DirectoryWriter& DirectoryOut() override { return directory_; }
   app::AccountsReader& Accounts() override { return accounts_; }
   app::AccountsWriter& AccountsOut() override { return accounts_; }
+  app::RelationshipsReader& Relationships() override { return relationships_; }
+  app::RelationshipsWriter& RelationshipsOut() override { return relationships_; }
+  app::CardDetailsReader& CardDetails() override { return card_details_; }
+  app::CardDetailsWriter& CardDetailsOut() override { return card_details_; }
 
  private:
   FakeJobQueue jobs_;
@@ -444,6 +644,8 @@ class FakeTransaction final : public app::WriteTransaction {
   FakeCheckpoints checkpoints_;
   FakeDirectory directory_;
   FakeAccounts accounts_;
+  unsupported::FakeRelationships relationships_;
+  unsupported::FakeCardDetails card_details_;
 };
 
 class FakeStore final : public app::Store {

@@ -1,10 +1,7 @@
--- Companies, contacts and purchases (repositories/directory.cc). Bulk inserts
+-- Companies and purchases (repositories/directory.cc). Bulk inserts
 -- reserve ids first, then load rows with explicit ids (COPY on PostgreSQL).
 -- name: company_reserve_ids
 SELECT nextval(pg_get_serial_sequence('companies', 'id')) FROM generate_series(1, $1::bigint);
-
--- name: contact_reserve_ids
-SELECT nextval(pg_get_serial_sequence('contacts', 'id')) FROM generate_series(1, $1::bigint);
 
 -- name: purchase_reserve_ids
 SELECT nextval(pg_get_serial_sequence('purchases', 'id')) FROM generate_series(1, $1::bigint);

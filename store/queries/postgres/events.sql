@@ -27,3 +27,26 @@ WITH first_held AS (
 SELECT coalesce(max(events.sequence), 0)
 FROM events, first_held
 WHERE first_held.sequence IS NULL OR events.sequence < first_held.sequence;
+
+-- The events of several subjects of one type, newest first (ReadSubjects).
+-- $2 is a JSON array of subject ids; = ANY lets the planner probe the
+-- events_subject index once per id.
+-- name: event_read_subjects
+SELECT sequence, kind, subject_type, subject_id, occurred_at_us, recorded_at_us, actor, payload
+FROM events
+WHERE subject_type = $1
+  AND subject_id = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::bigint))
+  AND sequence < $3
+ORDER BY sequence DESC
+LIMIT $4;
+
+-- As event_read_subjects, only the kinds in the JSON array $5.
+-- name: event_read_subjects_of_kinds
+SELECT sequence, kind, subject_type, subject_id, occurred_at_us, recorded_at_us, actor, payload
+FROM events
+WHERE subject_type = $1
+  AND subject_id = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::bigint))
+  AND sequence < $3
+  AND kind = ANY (ARRAY(SELECT jsonb_array_elements_text($5::jsonb)))
+ORDER BY sequence DESC
+LIMIT $4;

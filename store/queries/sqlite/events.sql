@@ -22,3 +22,22 @@ LIMIT $4;
 
 -- name: event_last_sequence
 SELECT coalesce(max(sequence), 0) FROM events;
+
+-- The events of several subjects of one type, newest first (ReadSubjects).
+-- $2 is a JSON array of subject ids; the IN list lets the planner probe the
+-- events_subject index once per id.
+-- name: event_read_subjects
+SELECT sequence, kind, subject_type, subject_id, occurred_at_us, recorded_at_us, actor, payload
+FROM events
+WHERE subject_type = $1 AND subject_id IN (SELECT value FROM json_each($2)) AND sequence < $3
+ORDER BY sequence DESC
+LIMIT $4;
+
+-- As event_read_subjects, only the kinds in the JSON array $5.
+-- name: event_read_subjects_of_kinds
+SELECT sequence, kind, subject_type, subject_id, occurred_at_us, recorded_at_us, actor, payload
+FROM events
+WHERE subject_type = $1 AND subject_id IN (SELECT value FROM json_each($2)) AND sequence < $3
+  AND kind IN (SELECT value FROM json_each($5))
+ORDER BY sequence DESC
+LIMIT $4;

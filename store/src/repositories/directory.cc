@@ -15,10 +15,6 @@ Status ValidateRowCount(std::size_t count) {
   return {};
 }
 
-SqlParam OptionalText(const std::optional<std::string>& text) {
-  return text ? SqlParam(std::string_view(*text)) : SqlParam(SqlNull{});
-}
-
 template <typename Id>
 std::vector<Id> ToIds(const std::vector<std::int64_t>& values) {
   std::vector<Id> ids;
@@ -55,28 +51,6 @@ Result<std::vector<CompanyId>> SqlDirectory::InsertCompanies(std::span<const app
   }
   RAPPORT_RETURN_IF_ERROR(session_.CopyRows("companies", kColumns, values));
   return ToIds<CompanyId>(ids);
-}
-
-Result<std::vector<ContactId>> SqlDirectory::InsertContacts(std::span<const app::NewContact> contacts) {
-  RAPPORT_RETURN_IF_ERROR(ValidateRowCount(contacts.size()));
-  if (contacts.empty()) return std::vector<ContactId>();
-  RAPPORT_ASSIGN_OR_RETURN(std::vector<std::int64_t> ids, ReserveIds("contact_reserve_ids", contacts.size()));
-  static constexpr std::string_view kColumns[] = {"id",         "first_name",    "last_name",    "email",
-                                                  "phone",      "birthday",      "locale",       "time_zone",
-                                                  "company_id", "created_at_us", "updated_at_us"};
-  std::vector<SqlParam> values;
-  values.reserve(contacts.size() * std::size(kColumns));
-  for (std::size_t i = 0; i < contacts.size(); ++i) {
-    const app::NewContact& contact = contacts[i];
-    const SqlParam company = contact.company_id ? SqlParam(contact.company_id->value()) : SqlParam(SqlNull{});
-    const std::int64_t created_at_us = ToUnixMicros(contact.created_at);
-    values.insert(values.end(), {ids[i], std::string_view(contact.first_name), std::string_view(contact.last_name),
-                                 std::string_view(contact.email), std::string_view(contact.phone),
-                                 OptionalText(contact.birthday), std::string_view(contact.locale),
-                                 std::string_view(contact.time_zone), company, created_at_us, created_at_us});
-  }
-  RAPPORT_RETURN_IF_ERROR(session_.CopyRows("contacts", kColumns, values));
-  return ToIds<ContactId>(ids);
 }
 
 Result<std::vector<PurchaseId>> SqlDirectory::InsertPurchases(std::span<const app::NewPurchase> purchases) {

@@ -1,4 +1,5 @@
-// SqlDirectory: companies, contacts and purchases over a SqlSession. Bulk
+// SqlDirectory: companies and purchases over a SqlSession (contacts are
+// written by SqlRelationships, which keeps their search index). Bulk
 // inserts reserve their ids first (a sequence on PostgreSQL, max(id) under the
 // single writer on SQLite), then load the rows with explicit ids through
 // SqlSession::CopyRows (COPY on PostgreSQL, one reused INSERT on SQLite), so
@@ -18,7 +19,6 @@ class SqlDirectory final : public app::DirectoryWriter, public app::DirectoryRea
   SqlDirectory(SqlSession& session, Timestamp now) : session_(session), now_(now) {}
 
   Result<std::vector<CompanyId>> InsertCompanies(std::span<const app::NewCompany> companies) override;
-  Result<std::vector<ContactId>> InsertContacts(std::span<const app::NewContact> contacts) override;
   Result<std::vector<PurchaseId>> InsertPurchases(std::span<const app::NewPurchase> purchases) override;
   Result<app::DirectoryCounts> Counts() override;
   Result<bool> ContactExists(ContactId id) override;

@@ -51,6 +51,43 @@ Result<std::vector<app::Event>> QueryEvents(SqlSession& session, std::string_vie
   return events;
 }
 
+// A JSON array of strings. Event kinds are snake_case, but any text is escaped
+// so a caller's value can never change the array's shape.
+std::string JsonStringArray(std::span<const std::string> values) {
+  std::string json = "[";
+  for (const std::string& value : values) {
+    if (json.size() > 1) json += ',';
+    json += '"';
+    for (const char c : value) {
+      const auto byte = static_cast<unsigned char>(c);
+      if (c == '"' || c == '\\') {
+        json += '\\';
+        json += c;
+      } else if (byte < 0x20) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        json += "\\u00";
+        json += kHex[byte >> 4];
+        json += kHex[byte & 0xf];
+      } else {
+        json += c;
+      }
+    }
+    json += '"';
+  }
+  json += ']';
+  return json;
+}
+
+std::string JsonIntArray(std::span<const std::int64_t> values) {
+  std::string json = "[";
+  for (const std::int64_t value : values) {
+    if (json.size() > 1) json += ',';
+    json += std::to_string(value);
+  }
+  json += ']';
+  return json;
+}
+
 }  // namespace
 
 Result<EventSequence> SqlEventLog::Append(const app::NewEvent& event) {
@@ -91,6 +128,32 @@ Result<std::vector<app::Event>> SqlEventLog::ReadSubject(std::string_view subjec
   const std::int64_t before_value = before ? before->value() : std::numeric_limits<std::int64_t>::max();
   const SqlParam params[] = {subject_type, subject_id, before_value, std::int64_t{limit}};
   return QueryEvents(session_, "event_read_subject", params);
+}
+
+Result<std::vector<app::Event>> SqlEventLog::ReadSubjects(std::string_view subject_type,
+                                                          std::span<const std::int64_t> subject_ids,
+                                                          std::span<const std::string> kinds,
+                                                          std::optional<EventSequence> before, int limit) {
+  RAPPORT_RETURN_IF_ERROR(ValidateLimit(limit));
+  if (subject_ids.empty()) return std::vector<app::Event>{};
+  if (subject_ids.size() > kReadSubjectsIdsMax) {
+    return InvalidArgument("at most " + std::to_string(kReadSubjectsIdsMax) + " subjects per read, got " +
+                           std::to_string(subject_ids.size()));
+  }
+  if (kinds.size() > kReadSubjectsKindsMax) {
+    return InvalidArgument("at most " + std::to_string(kReadSubjectsKindsMax) + " kinds per read, got " +
+                           std::to_string(kinds.size()));
+  }
+  const std::int64_t before_value = before ? before->value() : std::numeric_limits<std::int64_t>::max();
+  const std::string ids_json = JsonIntArray(subject_ids);
+  if (kinds.empty()) {
+    const SqlParam params[] = {subject_type, std::string_view(ids_json), before_value, std::int64_t{limit}};
+    return QueryEvents(session_, "event_read_subjects", params);
+  }
+  const std::string kinds_json = JsonStringArray(kinds);
+  const SqlParam params[] = {subject_type, std::string_view(ids_json), before_value, std::int64_t{limit},
+                             std::string_view(kinds_json)};
+  return QueryEvents(session_, "event_read_subjects_of_kinds", params);
 }
 
 Result<EventSequence> SqlEventLog::LastSequence() {

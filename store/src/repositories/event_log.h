@@ -8,11 +8,19 @@
 // Thread safety: belongs to the thread running the transaction body.
 #pragma once
 
+#include <cstddef>
+
 #include "sql/session.h"
 
 #include "rapport/app/event_log.h"
 
 namespace rapport::store {
+
+// Bounds of one ReadSubjects call: a card's subjects are the contact and the
+// contacts merged into it (SqlCardDetails keeps those below this), and kinds
+// are a timeline filter.
+inline constexpr std::size_t kReadSubjectsIdsMax = 1'000;
+inline constexpr std::size_t kReadSubjectsKindsMax = 100;
 
 class SqlEventLog final : public app::EventLogWriter, public app::EventLogReader {
  public:
@@ -22,6 +30,11 @@ class SqlEventLog final : public app::EventLogWriter, public app::EventLogReader
   Result<std::vector<app::Event>> ReadAfter(EventSequence after, int limit) override;
   Result<std::vector<app::Event>> ReadSubject(std::string_view subject_type, std::int64_t subject_id,
                                               std::optional<EventSequence> before, int limit) override;
+  // Subject ids and kinds travel as one JSON array parameter each (queries
+  // expand them), so one prepared statement serves any list length.
+  Result<std::vector<app::Event>> ReadSubjects(std::string_view subject_type, std::span<const std::int64_t> subject_ids,
+                                               std::span<const std::string> kinds, std::optional<EventSequence> before,
+                                               int limit) override;
   Result<EventSequence> LastSequence() override;
 
  private:

@@ -7,10 +7,12 @@
 #pragma once
 
 #include "repositories/accounts.h"
+#include "repositories/card_details.h"
 #include "repositories/checkpoints.h"
 #include "repositories/directory.h"
 #include "repositories/event_log.h"
 #include "repositories/job_queue.h"
+#include "repositories/relationships.h"
 
 #include "rapport/app/store.h"
 
@@ -19,17 +21,26 @@ namespace rapport::store {
 class SqlReadTransaction final : public app::ReadTransaction {
  public:
   SqlReadTransaction(SqlSession& session, Timestamp now)
-      : events_(session, now), jobs_(session), directory_(session, now), accounts_(session) {}
+      : events_(session, now),
+        jobs_(session),
+        directory_(session, now),
+        accounts_(session),
+        relationships_(session, now),
+        card_details_(session, now) {}
   app::EventLogReader& Events() override { return events_; }
   app::JobQueue& Jobs() override { return jobs_; }
   app::DirectoryReader& Directory() override { return directory_; }
   app::AccountsReader& Accounts() override { return accounts_; }
+  app::RelationshipsReader& Relationships() override { return relationships_; }
+  app::CardDetailsReader& CardDetails() override { return card_details_; }
 
  private:
   SqlEventLog events_;
   SqlJobQueue jobs_;
   SqlDirectory directory_;
   SqlAccounts accounts_;
+  SqlRelationships relationships_;
+  SqlCardDetails card_details_;
 };
 
 class SqlWriteTransaction final : public app::WriteTransaction {
@@ -41,7 +52,9 @@ class SqlWriteTransaction final : public app::WriteTransaction {
         jobs_(session),
         directory_(session, now),
         checkpoints_(session, now),
-        accounts_(session) {}
+        accounts_(session),
+        relationships_(session, now),
+        card_details_(session, now) {}
   app::EventLogReader& Events() override { return events_; }
   app::JobQueue& Jobs() override { return jobs_; }
   app::DirectoryReader& Directory() override { return directory_; }
@@ -50,6 +63,10 @@ class SqlWriteTransaction final : public app::WriteTransaction {
   app::DirectoryWriter& DirectoryOut() override { return directory_; }
   app::AccountsReader& Accounts() override { return accounts_; }
   app::AccountsWriter& AccountsOut() override { return accounts_; }
+  app::RelationshipsReader& Relationships() override { return relationships_; }
+  app::RelationshipsWriter& RelationshipsOut() override { return relationships_; }
+  app::CardDetailsReader& CardDetails() override { return card_details_; }
+  app::CardDetailsWriter& CardDetailsOut() override { return card_details_; }
 
  private:
   SqlEventLog events_;
@@ -57,6 +74,8 @@ class SqlWriteTransaction final : public app::WriteTransaction {
   SqlDirectory directory_;
   SqlCheckpoints checkpoints_;
   SqlAccounts accounts_;
+  SqlRelationships relationships_;
+  SqlCardDetails card_details_;
 };
 
 }  // namespace rapport::store

@@ -1,7 +1,7 @@
-// The directory of relationships as far as the foundation needs it: companies,
-// contacts (people) and their purchases, written in bulk by the demo generator
-// and the importers, and counted. The client-card and loyalty capabilities
-// build their richer repositories on the same tables.
+// The directory: bulk inserts of companies and purchases for the demo
+// generator and the importers, and counts of what is stored. Contacts are
+// written through app/relationships.h (their search index is kept with them);
+// the loyalty capability builds its richer repositories on the same tables.
 #pragma once
 
 #include <cstdint>
@@ -19,18 +19,6 @@ namespace rapport::app {
 struct NewCompany {
   std::string name;
   std::string country_code;  // ISO 3166-1 alpha-2, may be empty
-  Timestamp created_at;
-};
-
-struct NewContact {
-  std::string first_name;  // Unicode, Cyrillic included
-  std::string last_name;
-  std::string email;                    // lower-cased primary e-mail, may be empty
-  std::string phone;                    // E.164 ("+79161234567"), may be empty
-  std::optional<std::string> birthday;  // "YYYY-MM-DD"
-  std::string locale;                   // "en" or "ru"
-  std::string time_zone;                // IANA name, "Europe/Moscow"
-  std::optional<CompanyId> company_id;
   Timestamp created_at;
 };
 
@@ -55,7 +43,6 @@ class DirectoryWriter {
   // Bulk inserts (at most limits::kBulkRowsPerTransactionMax rows per call);
   // return the new ids in input order. PostgreSQL uses COPY.
   virtual Result<std::vector<CompanyId>> InsertCompanies(std::span<const NewCompany> companies) = 0;
-  virtual Result<std::vector<ContactId>> InsertContacts(std::span<const NewContact> contacts) = 0;
   virtual Result<std::vector<PurchaseId>> InsertPurchases(std::span<const NewPurchase> purchases) = 0;
 };
 

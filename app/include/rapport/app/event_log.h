@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,13 @@ class EventLogReader {
   // keyset cursor), at most `limit`. Used by timelines.
   virtual Result<std::vector<Event>> ReadSubject(std::string_view subject_type, std::int64_t subject_id,
                                                  std::optional<EventSequence> before, int limit) = 0;
+  // The events of several subjects of one type (a contact and the contacts
+  // merged into it), newest first, only the given kinds when `kinds` is not
+  // empty, strictly before `before` when given, at most `limit`.
+  virtual Result<std::vector<Event>> ReadSubjects(std::string_view subject_type,
+                                                  std::span<const std::int64_t> subject_ids,
+                                                  std::span<const std::string> kinds,
+                                                  std::optional<EventSequence> before, int limit) = 0;
   // The highest sequence visible to ReadAfter (0 when the log is empty).
   virtual Result<EventSequence> LastSequence() = 0;
 };

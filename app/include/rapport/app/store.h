@@ -26,10 +26,12 @@
 #include <string_view>
 
 #include "rapport/app/accounts.h"
+#include "rapport/app/card_details.h"
 #include "rapport/app/checkpoints.h"
 #include "rapport/app/directory.h"
 #include "rapport/app/event_log.h"
 #include "rapport/app/job_queue.h"
+#include "rapport/app/relationships.h"
 #include "rapport/base/clock.h"
 #include "rapport/base/status.h"
 
@@ -45,6 +47,8 @@ class ReadTransaction {
   virtual JobQueue& Jobs() = 0;  // read methods only (Find, List, Counts)
   virtual DirectoryReader& Directory() = 0;
   virtual AccountsReader& Accounts() = 0;
+  virtual RelationshipsReader& Relationships() = 0;
+  virtual CardDetailsReader& CardDetails() = 0;
 };
 
 class WriteTransaction : public ReadTransaction {
@@ -53,6 +57,8 @@ class WriteTransaction : public ReadTransaction {
   virtual ConsumerCheckpoints& Checkpoints() = 0;
   virtual DirectoryWriter& DirectoryOut() = 0;
   virtual AccountsWriter& AccountsOut() = 0;
+  virtual RelationshipsWriter& RelationshipsOut() = 0;
+  virtual CardDetailsWriter& CardDetailsOut() = 0;
 };
 
 // Counters for /metrics; monotonic except the gauges marked so.

@@ -56,4 +56,26 @@ inline constexpr std::size_t kAuditDetailsBytesMax = 8 << 10;
 inline constexpr std::int64_t kSessionsPerUserMax = 100;   // the oldest ends when a new one exceeds it
 inline constexpr std::size_t kRateLimitKeysMax = 100'000;  // tracked accounts/addresses/tokens per node
 
+// Relationships: contacts, companies and the client card
+inline constexpr std::size_t kNameBytesMax = 200;             // first, last or company name
+inline constexpr std::size_t kPhoneDigitsMax = 15;            // E.164
+inline constexpr std::size_t kFieldBytesMax = 1'000;          // any other single-line profile field
+inline constexpr std::size_t kOtherEmailsMax = 10;            // further e-mails per contact
+inline constexpr std::size_t kOtherPhonesMax = 10;            // further phones per contact
+inline constexpr std::size_t kCompaniesPerContactMax = 50;    // company links of one contact
+inline constexpr std::size_t kNoteBytesMax = 64 << 10;        // one note's text
+inline constexpr std::size_t kCustomFieldsMax = 200;          // field definitions per installation
+inline constexpr std::size_t kCustomChoicesMax = 100;         // choices of one choice field
+inline constexpr std::size_t kCustomJsonBytesMax = 16 << 10;  // all custom values of one record
+inline constexpr std::size_t kInterestsMax = 10'000;          // interests in the taxonomy
+inline constexpr std::size_t kSearchTermsMax = 8;             // terms of one search query
+inline constexpr std::size_t kSearchQueryBytesMax = 200;
+inline constexpr std::size_t kSearchTextBytesMax = 4 << 10;  // the folded search document of one contact
+inline constexpr std::size_t kImportRowBytesMax = 1 << 20;   // one CSV record or NDJSON line
+inline constexpr std::size_t kImportColumnsMax = 500;
+inline constexpr std::size_t kImportBatchRowsMax = 10'000;                    // rows per write transaction of an import
+inline constexpr std::size_t kImportUploadBytesMax = std::size_t{256} << 20;  // one file uploaded over HTTP
+inline constexpr std::size_t kMergeMovedRowsMax = 1'000'000;                  // related rows one merge may move
+inline constexpr int kDuplicateScoreMin = 60;                                 // candidates below this are not kept
+
 }  // namespace rapport::limits

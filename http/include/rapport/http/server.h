@@ -22,6 +22,11 @@
 #include <vector>
 
 #include "rapport/app/access_service.h"
+#include "rapport/app/card_details_service.h"
+#include "rapport/app/contact_service.h"
+#include "rapport/app/contact_transfer.h"
+#include "rapport/app/duplicate_service.h"
+#include "rapport/app/import_mappings.h"
 #include "rapport/app/store.h"
 #include "rapport/base/clock.h"
 #include "rapport/base/limits.h"
@@ -76,6 +81,16 @@ struct ServerOptions {
   std::size_t connections_max = limits::kHttpConnectionsMax;
 };
 
+// The use cases of the client card the API serves; all required.
+struct RelationshipServices {
+  app::ContactService* contacts = nullptr;
+  app::CardDetailsService* card_details = nullptr;
+  app::DuplicateService* duplicates = nullptr;
+  app::ContactImporter* importer = nullptr;
+  app::ContactExporter* exporter = nullptr;
+  app::ImportMappingService* mappings = nullptr;
+};
+
 struct ServerDependencies {
   app::Store* store = nullptr;               // required; its Stats() are exported on /metrics
   const Clock* clock = nullptr;              // required
@@ -83,6 +98,7 @@ struct ServerDependencies {
   std::span<const StaticAsset> assets;       // empty: the UI was built without Node
   std::vector<MetricsCollector> collectors;  // extra /metrics sources (jobs, ...)
   app::AccessService* access = nullptr;      // required: authenticates every non-public request
+  RelationshipServices relationships{};      // required
 };
 
 class Server {

@@ -1,0 +1,39 @@
+// What every route file needs: path and query parameters, the 400 for a bad
+// one, and the OpenAPI fragments lists share.
+//
+// Thread safety: free functions over values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "message.h"
+#include "request_context.h"
+
+namespace rapport::http {
+
+// A positive integer path or query parameter; nullopt when malformed.
+std::optional<std::int64_t> PositiveInteger(std::string_view text);
+
+// The decoded value of query parameter `name` (percent-decoding, '+' as space);
+// nullopt when absent or badly encoded.
+std::optional<std::string> QueryParam(std::string_view query, std::string_view name);
+
+// 400 validation_failed naming the parameter.
+Response InvalidParameter(const RequestContext& context, std::string name, std::string message);
+
+// The page size from ?limit= (1..limits::kPageSizeMax, `fallback` when absent);
+// nullopt after answering 400 into `problem`.
+std::optional<int> PageLimit(const RequestContext& context, int fallback, std::optional<Response>& problem);
+
+// 204 with no body.
+Response NoContent();
+
+// {"type":"object","required":["items"],"properties":{"items":{"type":"array","items":ITEM}}}
+std::string ItemsSchema(std::string_view item_schema);
+// The same with "next" (a cursor string or null) for keyset pages.
+std::string PageSchema(std::string_view item_schema);
+
+}  // namespace rapport::http

@@ -1,0 +1,40 @@
+// The client-card use cases an API test server needs, built over the test's
+// store and clock the way main/serve.cc builds them.
+#pragma once
+
+#include "rapport/app/card_details_service.h"
+#include "rapport/app/contact_service.h"
+#include "rapport/app/contact_transfer.h"
+#include "rapport/app/duplicate_service.h"
+#include "rapport/app/import_mappings.h"
+#include "rapport/http/server.h"
+
+namespace rapport::api_testing {
+
+struct RelationshipStack {
+  RelationshipStack(app::Store& store, const Clock& clock)
+      : contacts(store, clock),
+        card_details(store, clock),
+        duplicates(store, clock),
+        importer(store, clock),
+        exporter(store, clock),
+        mappings(store, clock) {}
+
+  http::RelationshipServices Services() {
+    return http::RelationshipServices{.contacts = &contacts,
+                                      .card_details = &card_details,
+                                      .duplicates = &duplicates,
+                                      .importer = &importer,
+                                      .exporter = &exporter,
+                                      .mappings = &mappings};
+  }
+
+  app::ContactService contacts;
+  app::CardDetailsService card_details;
+  app::DuplicateService duplicates;
+  app::ContactImporter importer;
+  app::ContactExporter exporter;
+  app::ImportMappingService mappings;
+};
+
+}  // namespace rapport::api_testing
