@@ -7,13 +7,15 @@
 // Access control is mocked in memory after the HTTP contract: sign-in with a session cookie and a
 // CSRF token (checked on every cookie-authenticated write), the first admin from
 // RAPPORT_ADMIN_EMAIL / RAPPORT_ADMIN_PASSWORD, users, API tokens, the permission table, failed
-// sign-ins throttled (429 + Retry-After) and a hash-chained audit log with verification.
+// sign-ins throttled (429 + Retry-After) and a hash-chained audit log with verification. The
+// client-card API (contacts, companies, card, import, duplicates…) is in mock_contacts.mjs.
 //   RAPPORT_BINARY=web/e2e/mock_server.mjs node --test web/e2e/
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createContactsApi } from './mock_contacts.mjs';
 
 const kDist = process.env.RAPPORT_MOCK_DIST ?? fileURLToPath(new URL('../dist', import.meta.url));
 const kSecurityHeaders = {
@@ -317,6 +319,52 @@ async function handleAccess(request, response, path, request_id) {
   return fail(404, 'not_found', 'Not found');
 }
 
+const contacts_api = createContactsApi();
+
+function readText(request) {
+  return new Promise((resolve_body) => {
+    let text = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk) => (text += chunk));
+    request.on('end', () => resolve_body(text));
+  });
+}
+
+// Authenticates like handleAccess, then lets mock_contacts.mjs answer; false when no route matched.
+async function handleContacts(request, response, path, request_id) {
+  const fail = (status, code, title, headers) => problem(response, status, code, title, request_id, headers);
+  const principal = authenticate(request);
+  if (!principal) {
+    fail(401, 'unauthenticated', 'Sign in first');
+    return true;
+  }
+  if (request.method !== 'GET' && request.method !== 'HEAD' && principal.session &&
+      request.headers['x-csrf-token'] !== principal.session.csrf_token) {
+    fail(403, 'csrf', 'Missing or wrong CSRF token');
+    return true;
+  }
+  const url = new URL(request.url, 'http://x');
+  return contacts_api.handle(request, {
+    method: request.method,
+    path,
+    query: url.searchParams,
+    principal,
+    allowed: (resource, action) => permissionsOf(principal.role)[resource].includes(action),
+    answer: (status, body, headers) => json(response, status, body, request_id, headers),
+    fail,
+    problem: (status, code, title, extra = {}) => {
+      response.writeHead(status, { ...kSecurityHeaders, 'Content-Type': 'application/problem+json', 'X-Request-Id': request_id });
+      response.end(JSON.stringify({ type: `https://rapport.dev/problems/${code}`, title, status, code, request_id, ...extra }));
+    },
+    sendRaw: (status, type, body, headers = {}) => {
+      response.writeHead(status, { ...kSecurityHeaders, 'Content-Type': type, 'X-Request-Id': request_id, ...headers });
+      response.end(body);
+    },
+    readJson: () => readBody(request),
+    readText: () => readText(request),
+  });
+}
+
 function isAccessPath(path) {
   return path.startsWith('/api/v1/auth/') || /^\/api\/v1\/(users|tokens|audit)(\/|$)/.test(path);
 }
@@ -349,8 +397,19 @@ const server = createServer((request, response) => {
     return;
   }
   if (path.startsWith('/api/')) {
-    return send(response, 404, 'application/problem+json', JSON.stringify({
-      title: 'Not found', status: 404, code: 'not_found', instance: path, request_id }), request_id);
+    handleContacts(request, response, path, request_id).then(
+      (handled) => {
+        if (!handled && !response.headersSent) {
+          send(response, 404, 'application/problem+json', JSON.stringify({
+            title: 'Not found', status: 404, code: 'not_found', instance: path, request_id }), request_id);
+        }
+      },
+      (error) => {
+        console.error(error);
+        if (!response.headersSent) problem(response, 500, 'internal', 'Internal error', request_id);
+      },
+    );
+    return;
   }
   serveFile(request, response, request_id);
 });

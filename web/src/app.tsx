@@ -82,6 +82,11 @@ function CurrentUser(props: { session: Session }) {
   );
 }
 
+// A navigation entry is current on its own page and on the pages of its records (/contacts/12).
+function isCurrent(route_path: string, path: string): boolean {
+  return route_path === path || (route_path !== '/' && path.startsWith(`${route_path}/`));
+}
+
 function Navigation(props: { path: string; routes: readonly RouteDefinition[] }) {
   const { t } = useI18n();
   return (
@@ -89,7 +94,7 @@ function Navigation(props: { path: string; routes: readonly RouteDefinition[] })
       <ul class="sidebar__list">
         {props.routes.map((route) => (
           <li key={route.path}>
-            <Link href={route.path} class="sidebar__link" aria-current={route.path === props.path ? 'page' : undefined}>
+            <Link href={route.path} class="sidebar__link" aria-current={isCurrent(route.path, props.path) ? 'page' : undefined}>
               {t(route.title_key)}
             </Link>
           </li>
@@ -154,7 +159,7 @@ function SignedInShell(props: { session: Session }) {
       </Header>
       <Navigation path={path} routes={visible_routes} />
       <main id="main" class="main" tabIndex={-1}>
-        <Page />
+        <Page key={path} />
       </main>
     </div>
   );

@@ -19,6 +19,15 @@ export interface Problem {
   instance?: string;
   code?: string;
   request_id?: string;
+  // Extensions some problems carry: per-field validation errors (422) and the existing record a
+  // conflict points at (409 contact_exists).
+  errors?: FieldError[];
+  contact_id?: number;
+}
+
+export interface FieldError {
+  field: string;
+  reason: string;
 }
 
 export class ApiError extends Error {
@@ -70,6 +79,15 @@ export function parseProblem(value: unknown): Problem | null {
     if (typeof member === 'string') problem[key] = member;
   }
   if (typeof value.status === 'number') problem.status = value.status;
+  if (typeof value.contact_id === 'number' && Number.isInteger(value.contact_id)) problem.contact_id = value.contact_id;
+  if (Array.isArray(value.errors)) {
+    problem.errors = value.errors.filter(isRecord).map((item) => ({
+      field: typeof item.field === 'string' ? item.field : '',
+      // The contract names it `reason`; the server's shared problem writer says `message` (and a
+      // machine `code`): whichever is there is shown.
+      reason: [item.reason, item.message, item.code].find((candidate): candidate is string => typeof candidate === 'string' && candidate !== '') ?? '',
+    }));
+  }
   return problem;
 }
 
@@ -103,21 +121,32 @@ export interface RequestOptions {
   notify_unauthorized?: boolean;
 }
 
-function requestHeaders(method: Method, accept: string, has_body: boolean): Record<string, string> {
+function requestHeaders(method: Method, accept: string, content_type: string | null): Record<string, string> {
   const headers: Record<string, string> = { Accept: accept };
-  if (has_body) headers['Content-Type'] = 'application/json';
+  if (content_type !== null) headers['Content-Type'] = content_type;
   if (method !== 'GET' && csrf_token !== null) headers[kCsrfHeader] = csrf_token;
   return headers;
 }
 
+// A body to send as is (a file the browser streams, or text) with its media type.
+export interface RawBody {
+  raw: Blob | string;
+  content_type: string;
+}
+
+function isRawBody(body: unknown): body is RawBody {
+  return isRecord(body) && typeof body.content_type === 'string' && (typeof body.raw === 'string' || body.raw instanceof Blob);
+}
+
 async function send(method: Method, path: string, accept: string, body: unknown, options: RequestOptions): Promise<Response> {
-  const has_body = body !== undefined;
+  const raw = isRawBody(body) ? body : null;
+  const content_type = raw ? raw.content_type : body !== undefined ? 'application/json' : null;
   let response: Response;
   try {
     response = await fetch(path, {
       method,
-      headers: requestHeaders(method, accept, has_body),
-      body: has_body ? JSON.stringify(body) : null,
+      headers: requestHeaders(method, accept, content_type),
+      body: raw ? raw.raw : body !== undefined ? JSON.stringify(body) : null,
       credentials: 'same-origin',
       signal: options.signal ?? null,
     });
@@ -153,6 +182,14 @@ export async function getText(path: string, signal?: AbortSignal): Promise<strin
 // Sends a JSON body (or none) with any method; resolves to the parsed answer, or null for an
 // answer without a body (204).
 export async function sendJson(method: Method, path: string, body?: unknown, options: RequestOptions = {}): Promise<unknown> {
+  const response = await send(method, path, kAcceptJson, body, options);
+  if (response.status === 204) return null;
+  const text = await response.text();
+  return text === '' ? null : JSON.parse(text);
+}
+
+// Sends a file or text as the body (not JSON-encoded); resolves to the parsed JSON answer.
+export async function sendRaw(method: Method, path: string, body: RawBody, options: RequestOptions = {}): Promise<unknown> {
   const response = await send(method, path, kAcceptJson, body, options);
   if (response.status === 204) return null;
   const text = await response.text();

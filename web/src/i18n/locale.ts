@@ -43,6 +43,7 @@ export function translate(locale: Locale, key: MessageKey, params?: MessageParam
 export interface Formatters {
   number(value: number, options?: { fraction_digits_max?: number }): string;
   dateTime(epoch_ms: number): string;
+  date(epoch_ms: number): string;  // the calendar day in UTC (due dates, birthdays)
   time(epoch_ms: number): string;
 }
 
@@ -50,6 +51,7 @@ export function makeFormatters(locale: Locale): Formatters {
   const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
   const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
   const date_time = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   return {
     number: (value, options) => {
@@ -59,6 +61,7 @@ export function makeFormatters(locale: Locale): Formatters {
       return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value);
     },
     dateTime: (epoch_ms) => date_time.format(epoch_ms),
+    date: (epoch_ms) => date.format(epoch_ms),
     time: (epoch_ms) => time.format(epoch_ms),
   };
 }
