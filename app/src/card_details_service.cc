@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "json_builder.h"
+#include "relationship_support.h"
 
 #include "rapport/base/limits.h"
 #include "rapport/base/utf8.h"
@@ -13,47 +14,21 @@ namespace rapport::app {
 namespace {
 
 using domain::Action;
-using domain::Resource;
 
 constexpr std::size_t kTitleBytesMax = 500;
 constexpr std::size_t kTaxonomyNameBytesMax = 200;
 
-Status Require(const Principal& principal, Action action) {
-  return AccessService::Authorize(principal, Resource::kRelationships, action);
-}
-
-Status ValidateLimit(int limit) {
-  if (limit < 1 || limit > limits::kPageSizeMax) {
-    return InvalidArgument("limit must be between 1 and " + std::to_string(limits::kPageSizeMax));
-  }
-  return Status::Ok();
-}
-
+// The event on the contact's timeline and the audit record of a change.
 Status Record(WriteTransaction& transaction, const Principal& principal, const Origin& origin, Timestamp now,
               std::string_view event_kind, std::string_view audit_action, ContactId contact,
               const std::string& payload_json) {
-  RAPPORT_RETURN_IF_ERROR(transaction.EventsOut()
-                              .Append(NewEvent{.kind = std::string(event_kind),
-                                               .subject_type = "contact",
-                                               .subject_id = contact.value(),
-                                               .occurred_at = now,
-                                               .actor = principal.Actor(),
-                                               .payload_json = payload_json})
-                              .status());
-  return AccessService::Record(transaction, principal, origin, now, audit_action, "contact", contact.value(),
-                               payload_json)
-      .status();
+  return RecordChange(transaction, principal, origin, now, event_kind, audit_action, "contact", contact.value(),
+                      payload_json);
 }
 
 // Notes, tasks and the rest attach only to a contact that exists and was not merged away.
 Status RequireLiveContact(ReadTransaction& transaction, ContactId id) {
-  RAPPORT_ASSIGN_OR_RETURN(std::optional<Contact> contact, transaction.Relationships().GetContact(id));
-  if (!contact) return NotFound("no contact " + std::to_string(id.value()));
-  if (contact->merged_into) {
-    return FailedPrecondition("contact " + std::to_string(id.value()) + " was merged into contact " +
-                              std::to_string(contact->merged_into->value()));
-  }
-  return Status::Ok();
+  return LiveContact(transaction.Relationships(), id).status();
 }
 
 Status ValidateNoteBody(std::string_view body) {
@@ -121,8 +96,8 @@ CardDetailsService::CardDetailsService(Store& store, const Clock& clock) : store
 
 Result<std::vector<Note>> CardDetailsService::ListNotes(const Principal& principal, ContactId contact,
                                                         std::optional<NoteId> before, int limit) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kRead));
-  RAPPORT_RETURN_IF_ERROR(ValidateLimit(limit));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kRead));
+  RAPPORT_RETURN_IF_ERROR(ValidatePageLimit(limit));
   std::vector<Note> notes;
   RAPPORT_RETURN_IF_ERROR(store_.Read([&](ReadTransaction& transaction) -> Status {
     RAPPORT_ASSIGN_OR_RETURN(bool exists, transaction.Directory().ContactExists(contact));
@@ -135,7 +110,7 @@ Result<std::vector<Note>> CardDetailsService::ListNotes(const Principal& princip
 
 Result<Note> CardDetailsService::AddNote(const Principal& principal, const Origin& origin, ContactId contact,
                                          std::string_view body) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kWrite));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kWrite));
   RAPPORT_RETURN_IF_ERROR(ValidateNoteBody(body));
   const Timestamp now = clock_.Now();
   Note note{.contact_id = contact,
@@ -154,7 +129,7 @@ Result<Note> CardDetailsService::AddNote(const Principal& principal, const Origi
 
 Result<Note> CardDetailsService::EditNote(const Principal& principal, const Origin& origin, NoteId id,
                                           std::string_view body) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kWrite));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kWrite));
   RAPPORT_RETURN_IF_ERROR(ValidateNoteBody(body));
   const Timestamp now = clock_.Now();
   std::optional<Note> note;
@@ -171,7 +146,7 @@ Result<Note> CardDetailsService::EditNote(const Principal& principal, const Orig
 }
 
 Status CardDetailsService::DeleteNote(const Principal& principal, const Origin& origin, NoteId id) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kWrite));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kWrite));
   const Timestamp now = clock_.Now();
   return store_.Write([&](WriteTransaction& transaction) -> Status {
     RAPPORT_ASSIGN_OR_RETURN(std::optional<Note> note, transaction.CardDetails().GetNote(id));
@@ -183,8 +158,8 @@ Status CardDetailsService::DeleteNote(const Principal& principal, const Origin& 
 }
 
 Result<std::vector<Task>> CardDetailsService::ListTasks(const Principal& principal, const TaskQuery& query) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kRead));
-  RAPPORT_RETURN_IF_ERROR(ValidateLimit(query.limit));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kRead));
+  RAPPORT_RETURN_IF_ERROR(ValidatePageLimit(query.limit));
   std::vector<Task> tasks;
   RAPPORT_RETURN_IF_ERROR(store_.Read([&](ReadTransaction& transaction) -> Status {
     RAPPORT_ASSIGN_OR_RETURN(tasks, transaction.CardDetails().ListTasks(query));
@@ -195,7 +170,7 @@ Result<std::vector<Task>> CardDetailsService::ListTasks(const Principal& princip
 
 Result<Task> CardDetailsService::AddTask(const Principal& principal, const Origin& origin, ContactId contact,
                                          const TaskInput& input) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kWrite));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kWrite));
   const Timestamp now = clock_.Now();
   Task task{.contact_id = contact, .created_by = principal.Actor(), .created_at = now, .updated_at = now};
   ApplyTaskInput(input, task);
@@ -215,7 +190,7 @@ Result<Task> CardDetailsService::AddTask(const Principal& principal, const Origi
 
 Result<Task> CardDetailsService::ChangeTask(const Principal& principal, const Origin& origin, TaskId id,
                                             const TaskInput& input) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kWrite));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kWrite));
   const Timestamp now = clock_.Now();
   std::optional<Task> task;
   RAPPORT_RETURN_IF_ERROR(store_.Write([&](WriteTransaction& transaction) -> Status {
@@ -239,7 +214,7 @@ Result<Task> CardDetailsService::ChangeTask(const Principal& principal, const Or
 }
 
 Result<std::vector<ConsentEntry>> CardDetailsService::CurrentConsents(const Principal& principal, ContactId contact) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kRead));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kRead));
   std::vector<ConsentEntry> consents;
   RAPPORT_RETURN_IF_ERROR(store_.Read([&](ReadTransaction& transaction) -> Status {
     RAPPORT_ASSIGN_OR_RETURN(bool exists, transaction.Directory().ContactExists(contact));
@@ -252,8 +227,8 @@ Result<std::vector<ConsentEntry>> CardDetailsService::CurrentConsents(const Prin
 
 Result<std::vector<ConsentEntry>> CardDetailsService::ConsentHistory(const Principal& principal, ContactId contact,
                                                                      std::optional<std::int64_t> before, int limit) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kRead));
-  RAPPORT_RETURN_IF_ERROR(ValidateLimit(limit));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kRead));
+  RAPPORT_RETURN_IF_ERROR(ValidatePageLimit(limit));
   std::vector<ConsentEntry> history;
   RAPPORT_RETURN_IF_ERROR(store_.Read([&](ReadTransaction& transaction) -> Status {
     RAPPORT_ASSIGN_OR_RETURN(history, transaction.CardDetails().ConsentHistory(contact, before, limit));
@@ -264,7 +239,7 @@ Result<std::vector<ConsentEntry>> CardDetailsService::ConsentHistory(const Princ
 
 Result<ConsentEntry> CardDetailsService::RecordConsent(const Principal& principal, const Origin& origin,
                                                        ContactId contact, const ConsentInput& input) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kWrite));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kWrite));
   std::optional<domain::ConsentChannel> channel = domain::ParseConsentChannel(input.channel);
   if (!channel) return InvalidArgument("channel must be one of: email, sms, phone, post, any");
   std::optional<domain::ConsentPurpose> purpose = domain::ParseConsentPurpose(input.purpose);
@@ -301,7 +276,7 @@ Result<ConsentEntry> CardDetailsService::RecordConsent(const Principal& principa
 }
 
 Result<std::vector<TaxonomyEntry>> CardDetailsService::Taxonomy(const Principal& principal) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kRead));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kRead));
   std::vector<TaxonomyEntry> taxonomy;
   RAPPORT_RETURN_IF_ERROR(store_.Read([&](ReadTransaction& transaction) -> Status {
     RAPPORT_ASSIGN_OR_RETURN(std::vector<InterestCategory> categories,
@@ -322,7 +297,7 @@ Result<std::vector<TaxonomyEntry>> CardDetailsService::Taxonomy(const Principal&
 Result<Interest> CardDetailsService::DefineInterest(const Principal& principal, const Origin& origin,
                                                     std::string_view category_key, std::string_view category_name,
                                                     std::string_view key, std::string_view name) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kAdmin));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kAdmin));
   RAPPORT_RETURN_IF_ERROR(ValidateKey(category_key, "a category"));
   RAPPORT_RETURN_IF_ERROR(ValidateKey(key, "an interest"));
   RAPPORT_RETURN_IF_ERROR(ValidateLine(category_name, "category_name", kTaxonomyNameBytesMax, true));
@@ -347,7 +322,7 @@ Result<Interest> CardDetailsService::DefineInterest(const Principal& principal, 
 
 Result<std::vector<ContactInterest>> CardDetailsService::ContactInterests(const Principal& principal,
                                                                           ContactId contact) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kRead));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kRead));
   std::vector<ContactInterest> interests;
   RAPPORT_RETURN_IF_ERROR(store_.Read([&](ReadTransaction& transaction) -> Status {
     RAPPORT_ASSIGN_OR_RETURN(bool exists, transaction.Directory().ContactExists(contact));
@@ -373,7 +348,7 @@ Result<Interest> FindInterest(ReadTransaction& transaction, std::string_view key
 Result<ContactInterest> CardDetailsService::SetInterest(const Principal& principal, const Origin& origin,
                                                         ContactId contact, std::string_view interest_key,
                                                         const InterestInput& input) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kWrite));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kWrite));
   std::optional<domain::InterestSource> source = domain::ParseInterestSource(input.source);
   if (!source) return InvalidArgument("source must be one of: declared, purchase, survey, campaign_click");
   if (input.strength < 1 || input.strength > domain::kInterestStrengthMax) {
@@ -405,7 +380,7 @@ Result<ContactInterest> CardDetailsService::SetInterest(const Principal& princip
 
 Status CardDetailsService::RemoveInterest(const Principal& principal, const Origin& origin, ContactId contact,
                                           std::string_view interest_key, std::string_view source_name) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kWrite));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kWrite));
   std::optional<domain::InterestSource> source = domain::ParseInterestSource(source_name);
   if (!source) return InvalidArgument("source must be one of: declared, purchase, survey, campaign_click");
   const Timestamp now = clock_.Now();

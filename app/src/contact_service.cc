@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "json_builder.h"
+#include "relationship_support.h"
 
 #include "rapport/base/limits.h"
 #include "rapport/base/utf8.h"
@@ -15,39 +16,10 @@ namespace rapport::app {
 namespace {
 
 using domain::Action;
-using domain::Resource;
 
 constexpr int kDuplicateNeighboursMax = 20;
 constexpr int kReindexPage = 500;
 constexpr std::size_t kLabelBytesMax = 200;
-
-Status Require(const Principal& principal, Action action) {
-  return AccessService::Authorize(principal, Resource::kRelationships, action);
-}
-
-Status ValidateLimit(int limit) {
-  if (limit < 1 || limit > limits::kPageSizeMax) {
-    return InvalidArgument("limit must be between 1 and " + std::to_string(limits::kPageSizeMax));
-  }
-  return Status::Ok();
-}
-
-// Appends the event of a change and its audit record, in the change's transaction.
-Status Record(WriteTransaction& transaction, const Principal& principal, const Origin& origin, Timestamp now,
-              std::string_view event_kind, std::string_view audit_action, std::string_view subject_type,
-              std::int64_t subject_id, const std::string& payload_json) {
-  RAPPORT_RETURN_IF_ERROR(transaction.EventsOut()
-                              .Append(NewEvent{.kind = std::string(event_kind),
-                                               .subject_type = std::string(subject_type),
-                                               .subject_id = subject_id,
-                                               .occurred_at = now,
-                                               .actor = principal.Actor(),
-                                               .payload_json = payload_json})
-                              .status());
-  return AccessService::Record(transaction, principal, origin, now, audit_action, subject_type, subject_id,
-                               payload_json)
-      .status();
-}
 
 // The names of the profile fields that differ, for events and audit details.
 std::vector<std::string> ChangedFields(const ContactProfile& before, const ContactProfile& after) {
@@ -74,13 +46,6 @@ std::vector<std::string> ChangedFields(const ContactProfile& before, const Conta
   return fields;
 }
 
-std::vector<std::string> CompanyNames(const Contact& contact) {
-  std::vector<std::string> names;
-  names.reserve(contact.companies.size());
-  for (const CompanyLink& link : contact.companies) names.push_back(link.company_name);
-  return names;
-}
-
 InputRules RulesFrom(std::vector<CustomFieldDefinition> fields, const ContactServiceOptions& options) {
   return InputRules{.default_calling_code = options.default_calling_code, .custom_fields = std::move(fields)};
 }
@@ -101,34 +66,6 @@ Status CheckUnique(RelationshipsReader& relationships, const ContactProfile& pro
   };
   RAPPORT_RETURN_IF_ERROR(check(ContactKey::kEmail, profile.email, "e-mail"));
   return check(ContactKey::kExternalId, profile.external_id, "external id");
-}
-
-Result<Contact> LiveContact(RelationshipsReader& relationships, ContactId id) {
-  RAPPORT_ASSIGN_OR_RETURN(std::optional<Contact> contact, relationships.GetContact(id));
-  if (!contact) return NotFound("no contact " + std::to_string(id.value()));
-  if (contact->merged_into) {
-    return FailedPrecondition("contact " + std::to_string(id.value()) + " was merged into contact " +
-                              std::to_string(contact->merged_into->value()));
-  }
-  return std::move(*contact);
-}
-
-DuplicateProbe ProbeOf(const Contact& contact, const std::string& sort_name) {
-  DuplicateProbe probe{.id = contact.id, .sort_name = sort_name, .birthday = contact.profile.birthday};
-  if (!contact.profile.email.empty()) probe.emails.push_back(contact.profile.email);
-  probe.emails.insert(probe.emails.end(), contact.profile.other_emails.begin(), contact.profile.other_emails.end());
-  if (!contact.profile.phone.empty()) probe.phones.push_back(contact.profile.phone);
-  probe.phones.insert(probe.phones.end(), contact.profile.other_phones.begin(), contact.profile.other_phones.end());
-  for (const CompanyLink& link : contact.companies) probe.company_ids.push_back(link.company_id.value());
-  return probe;
-}
-
-domain::DuplicateView ViewOf(const DuplicateProbe& probe) {
-  return domain::DuplicateView{.emails = probe.emails,
-                               .phones = probe.phones,
-                               .sort_name = probe.sort_name,
-                               .birthday = probe.birthday,
-                               .company_ids = probe.company_ids};
 }
 
 std::string Trimmed(std::string_view text) {
@@ -198,7 +135,7 @@ ContactService::ContactService(Store& store, const Clock& clock, ContactServiceO
 ContactOutcome ContactService::Create(const Principal& principal, const Origin& origin,
                                       const NewContactRequest& request) {
   ContactOutcome outcome;
-  outcome.status = Require(principal, Action::kWrite);
+  outcome.status = RequireRelationships(principal, Action::kWrite);
   if (!outcome.ok()) return outcome;
   const Timestamp now = clock_.Now();
   Status written = store_.Write([&](WriteTransaction& transaction) -> Status {
@@ -222,13 +159,12 @@ ContactOutcome ContactService::Create(const Principal& principal, const Origin& 
     }
     ContactRecord record = MakeContactRecord(std::move(applied.profile), company_names);
     record.primary_company = link;
-    const std::string sort_name = record.sort_name;
     const ContactRecord records[] = {std::move(record)};
     RAPPORT_ASSIGN_OR_RETURN(std::vector<ContactId> ids, out.InsertContacts(records, now));
     RAPPORT_ASSIGN_OR_RETURN(Contact contact, LiveContact(in, ids.front()));
 
     // Probable duplicates go to the review queue at once.
-    const DuplicateProbe probe = ProbeOf(contact, sort_name);
+    const DuplicateProbe probe = ProbeOf(contact);
     RAPPORT_ASSIGN_OR_RETURN(std::vector<DuplicateProbe> neighbours,
                              in.DuplicateNeighbours(probe, kDuplicateNeighboursMax));
     for (const DuplicateProbe& neighbour : neighbours) {
@@ -245,8 +181,8 @@ ContactOutcome ContactService::Create(const Principal& principal, const Origin& 
     JsonBuilder payload;
     payload.Add("source", contact.profile.source);
     if (request.company_id) payload.Add("company_id", request.company_id->value());
-    RAPPORT_RETURN_IF_ERROR(Record(transaction, principal, origin, now, "contact_created", "contacts.create", "contact",
-                                   contact.id.value(), payload.Take()));
+    RAPPORT_RETURN_IF_ERROR(RecordChange(transaction, principal, origin, now, "contact_created", "contacts.create",
+                                         "contact", contact.id.value(), payload.Take()));
     outcome.contact = std::move(contact);
     return Status::Ok();
   });
@@ -260,7 +196,7 @@ ContactOutcome ContactService::Create(const Principal& principal, const Origin& 
 ContactOutcome ContactService::Update(const Principal& principal, const Origin& origin, ContactId id,
                                       const ContactInput& input) {
   ContactOutcome outcome;
-  outcome.status = Require(principal, Action::kWrite);
+  outcome.status = RequireRelationships(principal, Action::kWrite);
   if (!outcome.ok()) return outcome;
   const Timestamp now = clock_.Now();
   outcome.status = store_.Write([&](WriteTransaction& transaction) -> Status {
@@ -281,8 +217,8 @@ ContactOutcome ContactService::Update(const Principal& principal, const Origin& 
     const std::pair<ContactId, ContactRecord> records[] = {
         {id, MakeContactRecord(std::move(applied.profile), CompanyNames(contact))}};
     RAPPORT_RETURN_IF_ERROR(transaction.RelationshipsOut().UpdateContacts(records, now));
-    RAPPORT_RETURN_IF_ERROR(Record(transaction, principal, origin, now, "contact_updated", "contacts.update", "contact",
-                                   id.value(), JsonBuilder().Add("fields", changed).Take()));
+    RAPPORT_RETURN_IF_ERROR(RecordChange(transaction, principal, origin, now, "contact_updated", "contacts.update",
+                                         "contact", id.value(), JsonBuilder().Add("fields", changed).Take()));
     RAPPORT_ASSIGN_OR_RETURN(outcome.contact, LiveContact(in, id));
     return Status::Ok();
   });
@@ -292,7 +228,7 @@ ContactOutcome ContactService::Update(const Principal& principal, const Origin& 
 }
 
 Result<Contact> ContactService::Get(const Principal& principal, ContactId id) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kRead));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kRead));
   std::optional<Contact> contact;
   RAPPORT_RETURN_IF_ERROR(store_.Read([&](ReadTransaction& transaction) -> Status {
     RAPPORT_ASSIGN_OR_RETURN(contact, transaction.Relationships().GetContact(id));
@@ -303,21 +239,21 @@ Result<Contact> ContactService::Get(const Principal& principal, ContactId id) {
 }
 
 Status ContactService::Delete(const Principal& principal, const Origin& origin, ContactId id) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kAdmin));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kAdmin));
   const Timestamp now = clock_.Now();
   return store_.Write([&](WriteTransaction& transaction) -> Status {
     RAPPORT_ASSIGN_OR_RETURN(std::optional<Contact> contact, transaction.Relationships().GetContact(id));
     if (!contact) return NotFound("no contact " + std::to_string(id.value()));
     RAPPORT_RETURN_IF_ERROR(transaction.RelationshipsOut().DeleteContact(id));
     const std::string name = contact->profile.first_name + " " + contact->profile.last_name;
-    return Record(transaction, principal, origin, now, "contact_deleted", "contacts.delete", "contact", id.value(),
-                  JsonBuilder().Add("name", name).Take());
+    return RecordChange(transaction, principal, origin, now, "contact_deleted", "contacts.delete", "contact",
+                        id.value(), JsonBuilder().Add("name", name).Take());
   });
 }
 
 Result<ContactPage> ContactService::List(const Principal& principal, const ContactQuery& query) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kRead));
-  RAPPORT_RETURN_IF_ERROR(ValidateLimit(query.limit));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kRead));
+  RAPPORT_RETURN_IF_ERROR(ValidatePageLimit(query.limit));
   const ContactFilter& filter = query.filter;
   const bool search_only = !filter.search_terms.empty() && !filter.role && !filter.company && !filter.owner &&
                            filter.locale.empty() && filter.source.empty() && !filter.created_from &&
@@ -353,7 +289,7 @@ Result<ContactPage> ContactService::List(const Principal& principal, const Conta
 }
 
 Result<ClientCard> ContactService::Card(const Principal& principal, ContactId id) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kRead));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kRead));
   ClientCard card;
   RAPPORT_RETURN_IF_ERROR(store_.Read([&](ReadTransaction& transaction) -> Status {
     RAPPORT_ASSIGN_OR_RETURN(std::optional<Contact> contact, transaction.Relationships().GetContact(id));
@@ -373,8 +309,8 @@ Result<ClientCard> ContactService::Card(const Principal& principal, ContactId id
 }
 
 Result<TimelinePage> ContactService::Timeline(const Principal& principal, ContactId id, const TimelineQuery& query) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kRead));
-  RAPPORT_RETURN_IF_ERROR(ValidateLimit(query.limit));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kRead));
+  RAPPORT_RETURN_IF_ERROR(ValidatePageLimit(query.limit));
   TimelinePage page;
   RAPPORT_RETURN_IF_ERROR(store_.Read([&](ReadTransaction& transaction) -> Status {
     RAPPORT_ASSIGN_OR_RETURN(bool exists, transaction.Directory().ContactExists(id));
@@ -393,7 +329,7 @@ Result<TimelinePage> ContactService::Timeline(const Principal& principal, Contac
 ContactOutcome ContactService::LinkCompany(const Principal& principal, const Origin& origin, ContactId contact_id,
                                            CompanyId company_id, std::string job_title, bool primary) {
   ContactOutcome outcome;
-  outcome.status = Require(principal, Action::kWrite);
+  outcome.status = RequireRelationships(principal, Action::kWrite);
   if (!outcome.ok()) return outcome;
   job_title = Trimmed(job_title);
   if (job_title.size() > limits::kFieldBytesMax || !IsSingleLineText(job_title)) {
@@ -415,18 +351,15 @@ ContactOutcome ContactService::LinkCompany(const Principal& principal, const Ori
     }
     RAPPORT_RETURN_IF_ERROR(transaction.RelationshipsOut().LinkCompany(
         contact_id, CompanyLink{.company_id = company_id, .job_title = job_title, .primary = primary}, now));
-    RAPPORT_ASSIGN_OR_RETURN(Contact relinked, LiveContact(in, contact_id));
-    const std::pair<ContactId, ContactRecord> records[] = {
-        {contact_id, MakeContactRecord(relinked.profile, CompanyNames(relinked))}};
-    RAPPORT_RETURN_IF_ERROR(transaction.RelationshipsOut().UpdateContacts(records, now));
-    RAPPORT_RETURN_IF_ERROR(Record(transaction, principal, origin, now, "contact_linked_to_company",
-                                   "contacts.link_company", "contact", contact_id.value(),
-                                   JsonBuilder()
-                                       .Add("company_id", company_id.value())
-                                       .Add("company", company->profile.name)
-                                       .Add("job_title", job_title)
-                                       .Add("primary", primary)
-                                       .Take()));
+    RAPPORT_RETURN_IF_ERROR(ReindexContact(transaction, contact_id, now));
+    RAPPORT_RETURN_IF_ERROR(RecordChange(transaction, principal, origin, now, "contact_linked_to_company",
+                                         "contacts.link_company", "contact", contact_id.value(),
+                                         JsonBuilder()
+                                             .Add("company_id", company_id.value())
+                                             .Add("company", company->profile.name)
+                                             .Add("job_title", job_title)
+                                             .Add("primary", primary)
+                                             .Take()));
     RAPPORT_ASSIGN_OR_RETURN(outcome.contact, LiveContact(in, contact_id));
     return Status::Ok();
   });
@@ -437,7 +370,7 @@ ContactOutcome ContactService::LinkCompany(const Principal& principal, const Ori
 ContactOutcome ContactService::UnlinkCompany(const Principal& principal, const Origin& origin, ContactId contact_id,
                                              CompanyId company_id) {
   ContactOutcome outcome;
-  outcome.status = Require(principal, Action::kWrite);
+  outcome.status = RequireRelationships(principal, Action::kWrite);
   if (!outcome.ok()) return outcome;
   const Timestamp now = clock_.Now();
   outcome.status = store_.Write([&](WriteTransaction& transaction) -> Status {
@@ -450,13 +383,10 @@ ContactOutcome ContactService::UnlinkCompany(const Principal& principal, const O
                       std::to_string(company_id.value()));
     }
     RAPPORT_RETURN_IF_ERROR(transaction.RelationshipsOut().UnlinkCompany(contact_id, company_id));
-    RAPPORT_ASSIGN_OR_RETURN(Contact unlinked, LiveContact(in, contact_id));
-    const std::pair<ContactId, ContactRecord> records[] = {
-        {contact_id, MakeContactRecord(unlinked.profile, CompanyNames(unlinked))}};
-    RAPPORT_RETURN_IF_ERROR(transaction.RelationshipsOut().UpdateContacts(records, now));
-    RAPPORT_RETURN_IF_ERROR(Record(transaction, principal, origin, now, "contact_unlinked_from_company",
-                                   "contacts.unlink_company", "contact", contact_id.value(),
-                                   JsonBuilder().Add("company_id", company_id.value()).Take()));
+    RAPPORT_RETURN_IF_ERROR(ReindexContact(transaction, contact_id, now));
+    RAPPORT_RETURN_IF_ERROR(RecordChange(transaction, principal, origin, now, "contact_unlinked_from_company",
+                                         "contacts.unlink_company", "contact", contact_id.value(),
+                                         JsonBuilder().Add("company_id", company_id.value()).Take()));
     RAPPORT_ASSIGN_OR_RETURN(outcome.contact, LiveContact(in, contact_id));
     return Status::Ok();
   });
@@ -467,7 +397,7 @@ ContactOutcome ContactService::UnlinkCompany(const Principal& principal, const O
 CompanyOutcome ContactService::CreateCompany(const Principal& principal, const Origin& origin,
                                              const CompanyInput& input) {
   CompanyOutcome outcome;
-  outcome.status = Require(principal, Action::kWrite);
+  outcome.status = RequireRelationships(principal, Action::kWrite);
   if (!outcome.ok()) return outcome;
   CompanyProfile base;
   base.roles = domain::RoleBit(domain::RelationshipRole::kCustomer);
@@ -479,8 +409,8 @@ CompanyOutcome ContactService::CreateCompany(const Principal& principal, const O
   const Timestamp now = clock_.Now();
   outcome.status = store_.Write([&](WriteTransaction& transaction) -> Status {
     RAPPORT_ASSIGN_OR_RETURN(CompanyId id, transaction.RelationshipsOut().InsertCompany(profile, now));
-    RAPPORT_RETURN_IF_ERROR(Record(transaction, principal, origin, now, "company_created", "companies.create",
-                                   "company", id.value(), JsonBuilder().Add("name", profile.name).Take()));
+    RAPPORT_RETURN_IF_ERROR(RecordChange(transaction, principal, origin, now, "company_created", "companies.create",
+                                         "company", id.value(), JsonBuilder().Add("name", profile.name).Take()));
     RAPPORT_ASSIGN_OR_RETURN(outcome.company, transaction.Relationships().GetCompany(id));
     return Status::Ok();
   });
@@ -491,7 +421,7 @@ CompanyOutcome ContactService::CreateCompany(const Principal& principal, const O
 CompanyOutcome ContactService::UpdateCompany(const Principal& principal, const Origin& origin, CompanyId id,
                                              const CompanyInput& input) {
   CompanyOutcome outcome;
-  outcome.status = Require(principal, Action::kWrite);
+  outcome.status = RequireRelationships(principal, Action::kWrite);
   if (!outcome.ok()) return outcome;
   const Timestamp now = clock_.Now();
   outcome.status = store_.Write([&](WriteTransaction& transaction) -> Status {
@@ -522,8 +452,8 @@ CompanyOutcome ContactService::UpdateCompany(const Principal& principal, const O
         linked.after = page.next;
       }
     }
-    RAPPORT_RETURN_IF_ERROR(Record(transaction, principal, origin, now, "company_updated", "companies.update",
-                                   "company", id.value(), JsonBuilder().Add("name", profile.name).Take()));
+    RAPPORT_RETURN_IF_ERROR(RecordChange(transaction, principal, origin, now, "company_updated", "companies.update",
+                                         "company", id.value(), JsonBuilder().Add("name", profile.name).Take()));
     RAPPORT_ASSIGN_OR_RETURN(outcome.company, in.GetCompany(id));
     return Status::Ok();
   });
@@ -532,7 +462,7 @@ CompanyOutcome ContactService::UpdateCompany(const Principal& principal, const O
 }
 
 Result<Company> ContactService::GetCompany(const Principal& principal, CompanyId id) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kRead));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kRead));
   std::optional<Company> company;
   RAPPORT_RETURN_IF_ERROR(store_.Read([&](ReadTransaction& transaction) -> Status {
     RAPPORT_ASSIGN_OR_RETURN(company, transaction.Relationships().GetCompany(id));
@@ -543,8 +473,8 @@ Result<Company> ContactService::GetCompany(const Principal& principal, CompanyId
 }
 
 Result<CompanyPage> ContactService::ListCompanies(const Principal& principal, const CompanyQuery& query) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kRead));
-  RAPPORT_RETURN_IF_ERROR(ValidateLimit(query.limit));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kRead));
+  RAPPORT_RETURN_IF_ERROR(ValidatePageLimit(query.limit));
   CompanyPage page;
   RAPPORT_RETURN_IF_ERROR(store_.Read([&](ReadTransaction& transaction) -> Status {
     RAPPORT_ASSIGN_OR_RETURN(page, transaction.Relationships().ListCompanies(query));
@@ -554,7 +484,7 @@ Result<CompanyPage> ContactService::ListCompanies(const Principal& principal, co
 }
 
 Result<std::vector<CustomFieldDefinition>> ContactService::ListCustomFields(const Principal& principal) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kRead));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kRead));
   std::vector<CustomFieldDefinition> fields;
   RAPPORT_RETURN_IF_ERROR(store_.Read([&](ReadTransaction& transaction) -> Status {
     RAPPORT_ASSIGN_OR_RETURN(fields, transaction.Relationships().ListCustomFields());
@@ -594,7 +524,7 @@ Status ValidateChoices(domain::CustomFieldType type, const std::vector<std::stri
 
 Result<CustomFieldDefinition> ContactService::DefineCustomField(const Principal& principal, const Origin& origin,
                                                                 const CustomFieldRequest& request) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kAdmin));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kAdmin));
   if (!domain::IsValidCustomFieldKey(request.key)) {
     return InvalidArgument("a key is 1 to 64 of a-z, 0-9 and _, starting with a letter");
   }
@@ -637,7 +567,7 @@ Result<CustomFieldDefinition> ContactService::ChangeCustomField(const Principal&
                                                                 std::string_view key, std::optional<std::string> label,
                                                                 std::optional<std::vector<std::string>> choices,
                                                                 std::optional<bool> required) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kAdmin));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kAdmin));
   const Timestamp now = clock_.Now();
   CustomFieldDefinition field;
   RAPPORT_RETURN_IF_ERROR(store_.Write([&](WriteTransaction& transaction) -> Status {

@@ -8,6 +8,7 @@
 
 #include "json_builder.h"
 #include "profile_json.h"
+#include "relationship_support.h"
 
 #include "rapport/app/contact_input.h"
 #include "rapport/base/limits.h"
@@ -18,7 +19,6 @@ namespace rapport::app {
 namespace {
 
 using domain::Action;
-using domain::Resource;
 
 constexpr int kScanPage = 500;
 constexpr int kNeighboursMax = 20;
@@ -26,46 +26,6 @@ constexpr int kNeighboursMax = 20;
 constexpr std::array<std::string_view, 12> kMergeableFields = {"first_name", "last_name", "email",    "phone",
                                                                "address",    "birthday",  "gender",   "locale",
                                                                "time_zone",  "source",    "owner_id", "external_id"};
-
-Status Require(const Principal& principal, Action action) {
-  return AccessService::Authorize(principal, Resource::kRelationships, action);
-}
-
-domain::DuplicateView ViewOf(const DuplicateProbe& probe) {
-  return domain::DuplicateView{.emails = probe.emails,
-                               .phones = probe.phones,
-                               .sort_name = probe.sort_name,
-                               .birthday = probe.birthday,
-                               .company_ids = probe.company_ids};
-}
-
-DuplicateProbe ProbeOf(const Contact& contact) {
-  DuplicateProbe probe{.id = contact.id,
-                       .sort_name = domain::SortName(contact.profile.first_name, contact.profile.last_name),
-                       .birthday = contact.profile.birthday};
-  if (!contact.profile.email.empty()) probe.emails.push_back(contact.profile.email);
-  probe.emails.insert(probe.emails.end(), contact.profile.other_emails.begin(), contact.profile.other_emails.end());
-  if (!contact.profile.phone.empty()) probe.phones.push_back(contact.profile.phone);
-  probe.phones.insert(probe.phones.end(), contact.profile.other_phones.begin(), contact.profile.other_phones.end());
-  for (const CompanyLink& link : contact.companies) probe.company_ids.push_back(link.company_id.value());
-  return probe;
-}
-
-std::vector<std::string> CompanyNames(const Contact& contact) {
-  std::vector<std::string> names;
-  for (const CompanyLink& link : contact.companies) names.push_back(link.company_name);
-  return names;
-}
-
-Result<Contact> LiveContact(RelationshipsReader& relationships, ContactId id) {
-  RAPPORT_ASSIGN_OR_RETURN(std::optional<Contact> contact, relationships.GetContact(id));
-  if (!contact) return NotFound("no contact " + std::to_string(id.value()));
-  if (contact->merged_into) {
-    return FailedPrecondition("contact " + std::to_string(id.value()) + " was merged into contact " +
-                              std::to_string(contact->merged_into->value()));
-  }
-  return std::move(*contact);
-}
 
 // Appends `extra` to `values` without repeats and without `primary`, bounded.
 void Unite(std::vector<std::string>& values, const std::vector<std::string>& extra, const std::string& primary,
@@ -200,7 +160,7 @@ DuplicateService::DuplicateService(Store& store, const Clock& clock) : store_(st
 Result<DuplicateScanReport> DuplicateService::Scan(const Principal& principal, const Origin& origin,
                                                    std::int64_t contacts_max,
                                                    const std::function<void(std::int64_t scanned)>& on_progress) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kWrite));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kWrite));
   if (contacts_max < 0) return InvalidArgument("the number of contacts to scan cannot be negative");
   DuplicateScanReport report;
   ContactId after(0);
@@ -246,10 +206,8 @@ Result<DuplicateScanReport> DuplicateService::Scan(const Principal& principal, c
 
 Result<std::vector<DuplicatePair>> DuplicateService::List(const Principal& principal, DuplicateStatus status,
                                                           std::optional<std::pair<int, DuplicateId>> after, int limit) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kRead));
-  if (limit < 1 || limit > limits::kPageSizeMax) {
-    return InvalidArgument("limit must be between 1 and " + std::to_string(limits::kPageSizeMax));
-  }
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kRead));
+  RAPPORT_RETURN_IF_ERROR(ValidatePageLimit(limit));
   std::vector<DuplicatePair> pairs;
   RAPPORT_RETURN_IF_ERROR(store_.Read([&](ReadTransaction& transaction) -> Status {
     RelationshipsReader& in = transaction.Relationships();
@@ -278,7 +236,7 @@ Result<std::vector<DuplicatePair>> DuplicateService::List(const Principal& princ
 }
 
 Result<DuplicateCandidate> DuplicateService::Dismiss(const Principal& principal, const Origin& origin, DuplicateId id) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kWrite));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kWrite));
   const Timestamp now = clock_.Now();
   std::optional<DuplicateCandidate> candidate;
   RAPPORT_RETURN_IF_ERROR(store_.Write([&](WriteTransaction& transaction) -> Status {
@@ -300,7 +258,7 @@ Result<DuplicateCandidate> DuplicateService::Dismiss(const Principal& principal,
 
 Result<MergeResult> DuplicateService::Merge(const Principal& principal, const Origin& origin,
                                             const MergeRequest& request) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kAdmin));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kAdmin));
   for (const auto& [field, side] : request.fields) {
     if (std::find(kMergeableFields.begin(), kMergeableFields.end(), field) == kMergeableFields.end()) {
       return InvalidArgument("cannot choose field " + field + " in a merge");
@@ -360,7 +318,7 @@ Result<MergeResult> DuplicateService::Merge(const Principal& principal, const Or
 }
 
 Result<MergeResult> DuplicateService::Undo(const Principal& principal, const Origin& origin, MergeId id) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kAdmin));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kAdmin));
   const Timestamp now = clock_.Now();
   MergeResult result;
   RAPPORT_RETURN_IF_ERROR(store_.Write([&](WriteTransaction& transaction) -> Status {
@@ -412,7 +370,7 @@ Result<MergeResult> DuplicateService::Undo(const Principal& principal, const Ori
 }
 
 Result<std::vector<MergeRecord>> DuplicateService::MergesInto(const Principal& principal, ContactId survivor) {
-  RAPPORT_RETURN_IF_ERROR(Require(principal, Action::kRead));
+  RAPPORT_RETURN_IF_ERROR(RequireRelationships(principal, Action::kRead));
   std::vector<MergeRecord> merges;
   RAPPORT_RETURN_IF_ERROR(store_.Read([&](ReadTransaction& transaction) -> Status {
     RAPPORT_ASSIGN_OR_RETURN(merges, transaction.CardDetails().MergesInto(survivor));
