@@ -141,6 +141,15 @@ int Run(int argc, const char* const* argv, const Environment& environment) {
   serve->add_option("--time-zone", serve_options.time_zone, "The business's IANA time zone, for schedules")
       ->envname("RAPPORT_TIME_ZONE");
   serve
+      ->add_option("--calling-code", serve_options.calling_code,
+                   "Country calling code for phone numbers entered without one (7, 44); default: require +")
+      ->envname("RAPPORT_CALLING_CODE")
+      ->check([](const std::string& code) -> std::string {
+        const bool digits = !code.empty() && code.size() <= 3 && code.front() != '0' &&
+                            code.find_first_not_of("0123456789") == std::string::npos;
+        return digits ? "" : "a calling code is 1 to 3 digits, not starting with 0";
+      });
+  serve
       ->add_flag("--trust-proxy-headers", serve_options.trust_proxy_headers,
                  "Take the client address and scheme from X-Forwarded-* (behind a reverse proxy only)")
       ->envname("RAPPORT_TRUST_PROXY_HEADERS");

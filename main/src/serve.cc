@@ -131,7 +131,7 @@ int Serve(const cli::ServeOptions& options, const Clock& clock, std::string_view
     return kExitFailure;
   }
 
-  app::ContactService contacts(*store, clock);
+  app::ContactService contacts(*store, clock, app::ContactServiceOptions{.default_calling_code = options.calling_code});
   app::CardDetailsService card_details(*store, clock);
   app::DuplicateService duplicates(*store, clock);
   app::ContactImporter importer(*store, clock);

@@ -226,6 +226,23 @@ TEST_F(ContactsApiTest, ContactBodiesAreCheckedFieldByField) {
   EXPECT_EQ(std::string(jurgen["address"]["country_code"].GetString()), "GB");
 }
 
+TEST_F(ContactsApiTest, ACallingCodeMakesNationalNumbersInternational) {
+  // The same server, started as `serve --calling-code 7` would start it.
+  server_->Shutdown();
+  relationships_ = std::make_unique<api_testing::RelationshipStack>(
+      *store_, clock_, app::ContactServiceOptions{.default_calling_code = "7"});
+  http::ServerOptions options;
+  options.port = 0;
+  auto server = http::StartServerWithRoutes(
+      options, {store_.get(), &clock_, "1.0.0", {}, {}, access_.get(), relationships_->Services()}, nullptr);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  server_ = std::move(server).value();
+  const std::int64_t id = Create(R"({"first_name":"B","phone":"8 916 123-45-67","other_phones":["(495) 123-45-67"]})");
+  const rapidjson::Document contact = Parse(Call("GET", "/api/v1/contacts/" + std::to_string(id)).body);
+  EXPECT_EQ(std::string(contact["phone"].GetString()), "+79161234567");
+  EXPECT_EQ(std::string(contact["other_phones"][0].GetString()), "+74951234567");
+}
+
 TEST_F(ContactsApiTest, CustomFieldsAreDefinedByAdminsAndValidated) {
   EXPECT_EQ(Call("POST", "/api/v1/custom-fields",
                  R"({"key":"tier","label":"Tier","type":"choice","choices":["gold","silver"]})", "application/json",

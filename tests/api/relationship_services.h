@@ -2,6 +2,8 @@
 // store and clock the way main/serve.cc builds them.
 #pragma once
 
+#include <utility>
+
 #include "rapport/app/card_details_service.h"
 #include "rapport/app/contact_service.h"
 #include "rapport/app/contact_transfer.h"
@@ -12,8 +14,8 @@
 namespace rapport::api_testing {
 
 struct RelationshipStack {
-  RelationshipStack(app::Store& store, const Clock& clock)
-      : contacts(store, clock),
+  RelationshipStack(app::Store& store, const Clock& clock, app::ContactServiceOptions contact_options = {})
+      : contacts(store, clock, std::move(contact_options)),
         card_details(store, clock),
         duplicates(store, clock),
         importer(store, clock),
