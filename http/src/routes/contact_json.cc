@@ -130,6 +130,34 @@ class BodyReader {
   std::vector<FieldError> errors_;
 };
 
+// The "address" object of a contact or company body into the input's
+// address fields (both inputs name them alike).
+template <typename Input>
+void ReadAddress(BodyReader& reader, simdjson::ondemand::value value, Input& input) {
+  simdjson::ondemand::object address;
+  if (value.get_object().get(address)) return reader.Wrong("address", "Expected an object.");
+  for (auto member : address) {
+    std::string_view name;
+    simdjson::ondemand::value part;
+    if (member.unescaped_key().get(name) || member.value().get(part)) return reader.Wrong("address", "Not valid JSON.");
+    const std::string field = "address." + std::string(name);
+    if (name == "line1")
+      reader.Text(part, field, input.address_line1);
+    else if (name == "line2")
+      reader.Text(part, field, input.address_line2);
+    else if (name == "city")
+      reader.Text(part, field, input.city);
+    else if (name == "region")
+      reader.Text(part, field, input.region);
+    else if (name == "postal_code")
+      reader.Text(part, field, input.postal_code);
+    else if (name == "country_code")
+      reader.Text(part, field, input.country_code);
+    else
+      reader.Unknown(field);
+  }
+}
+
 // Parses `body` as one object and calls `field(key, value)` for each member.
 template <typename OnField>
 std::optional<Problem> ForEachField(std::string_view body, OnField on_field) {
@@ -440,31 +468,7 @@ std::optional<Problem> ReadContactInput(std::string_view body, app::ContactInput
     if (key == "other_phones") return reader.Strings(value, key, input.other_phones);
     if (key == "roles") return reader.Strings(value, key, input.roles);
     if (key == "owner_id") return reader.Id(value, key, input.owner_id);
-    if (key == "address") {
-      simdjson::ondemand::object address;
-      if (value.get_object().get(address)) return reader.Wrong(key, "Expected an object.");
-      for (auto member : address) {
-        std::string_view name;
-        simdjson::ondemand::value part;
-        if (member.unescaped_key().get(name) || member.value().get(part)) return reader.Wrong(key, "Not valid JSON.");
-        const std::string field = "address." + std::string(name);
-        if (name == "line1")
-          reader.Text(part, field, input.address_line1);
-        else if (name == "line2")
-          reader.Text(part, field, input.address_line2);
-        else if (name == "city")
-          reader.Text(part, field, input.city);
-        else if (name == "region")
-          reader.Text(part, field, input.region);
-        else if (name == "postal_code")
-          reader.Text(part, field, input.postal_code);
-        else if (name == "country_code")
-          reader.Text(part, field, input.country_code);
-        else
-          reader.Unknown(field);
-      }
-      return;
-    }
+    if (key == "address") return ReadAddress(reader, value, input);
     if (key == "custom") {
       simdjson::ondemand::object custom;
       if (value.get_object().get(custom)) return reader.Wrong(key, "Expected an object.");
@@ -516,31 +520,7 @@ std::optional<Problem> ReadCompanyInput(std::string_view body, app::CompanyInput
     if (key == "external_id") return reader.Text(value, key, input.external_id);
     if (key == "roles") return reader.Strings(value, key, input.roles);
     if (key == "owner_id") return reader.Id(value, key, input.owner_id);
-    if (key == "address") {
-      simdjson::ondemand::object address;
-      if (value.get_object().get(address)) return reader.Wrong(key, "Expected an object.");
-      for (auto member : address) {
-        std::string_view name;
-        simdjson::ondemand::value part;
-        if (member.unescaped_key().get(name) || member.value().get(part)) return reader.Wrong(key, "Not valid JSON.");
-        const std::string field = "address." + std::string(name);
-        if (name == "line1")
-          reader.Text(part, field, input.address_line1);
-        else if (name == "line2")
-          reader.Text(part, field, input.address_line2);
-        else if (name == "city")
-          reader.Text(part, field, input.city);
-        else if (name == "region")
-          reader.Text(part, field, input.region);
-        else if (name == "postal_code")
-          reader.Text(part, field, input.postal_code);
-        else if (name == "country_code")
-          reader.Text(part, field, input.country_code);
-        else
-          reader.Unknown(field);
-      }
-      return;
-    }
+    if (key == "address") return ReadAddress(reader, value, input);
     reader.Unknown(key);
   });
   if (problem) return problem;

@@ -35,7 +35,25 @@ Response CompanyResponse(int status, const app::Company& company) {
   return RequestContext::Json(status, json.Take());
 }
 
-// "db;dur=1.234": the time the use case took, for clients measuring search.
+// {"items": [...], "next": CURSOR|null} for a page of contacts.
+Response ContactPageResponse(app::ContactSort sort, const app::ContactPage& page) {
+  JsonWriter json;
+  json.StartObject();
+  json.Key("items");
+  json.StartArray();
+  for (const app::Contact& contact : page.items) WriteContact(json, contact);
+  json.EndArray();
+  json.Key("next");
+  if (page.next) {
+    json.String(EncodeContactCursor(sort, *page.next));
+  } else {
+    json.Null();
+  }
+  json.EndObject();
+  return RequestContext::Json(200, json.Take());
+}
+
+// "app;dur=1.234": the time the use case took, for clients measuring search.
 std::string ServerTiming(std::chrono::steady_clock::time_point started) {
   const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
   char text[48];
@@ -125,20 +143,7 @@ boost::asio::awaitable<Response> ListContacts(RequestContext& context) {
       co_await context.Call<app::ContactPage>([&] { return contacts->List(principal, *query); });
   if (!page.ok()) co_return context.StatusProblem(page.status());
   const std::string timing = ServerTiming(started);
-  JsonWriter json;
-  json.StartObject();
-  json.Key("items");
-  json.StartArray();
-  for (const app::Contact& contact : page->items) WriteContact(json, contact);
-  json.EndArray();
-  json.Key("next");
-  if (page->next) {
-    json.String(EncodeContactCursor(query->sort, *page->next));
-  } else {
-    json.Null();
-  }
-  json.EndObject();
-  Response response = RequestContext::Json(200, json.Take());
+  Response response = ContactPageResponse(query->sort, *page);
   response.SetHeader("Server-Timing", timing);
   co_return response;
 }
@@ -157,20 +162,7 @@ boost::asio::awaitable<Response> ListCompanyContacts(RequestContext& context) {
     return contacts->List(principal, *query);
   });
   if (!page.ok()) co_return context.StatusProblem(page.status());
-  JsonWriter json;
-  json.StartObject();
-  json.Key("items");
-  json.StartArray();
-  for (const app::Contact& contact : page->items) WriteContact(json, contact);
-  json.EndArray();
-  json.Key("next");
-  if (page->next) {
-    json.String(EncodeContactCursor(query->sort, *page->next));
-  } else {
-    json.Null();
-  }
-  json.EndObject();
-  co_return RequestContext::Json(200, json.Take());
+  co_return ContactPageResponse(query->sort, *page);
 }
 
 Response OutcomeResponse(const RequestContext& context, int status, const app::ContactOutcome& outcome) {
