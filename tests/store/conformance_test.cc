@@ -324,6 +324,41 @@ TEST_P(StoreConformance, FailingBodyRollsBackOnlyItselfAmongConcurrentWrites) {
   }
 }
 
+TEST_P(StoreConformance, FailingFirstBodyOfAGroupRollsBackOnlyItself) {
+  constexpr int kBodies = 8;
+  Gate gate;
+  std::promise<Status> first_done;
+  // The first body (alone in the queue, so first in its transaction) writes,
+  // holds the writer until the rest are queued, then fails.
+  store_->WriteAsync(
+      [&](app::WriteTransaction& tx) {
+        RAPPORT_RETURN_IF_ERROR(tx.EventsOut().Append(MakeEvent("first_ran", 0)).status());
+        gate.Wait();
+        return Conflict("the first body fails on purpose");
+      },
+      [&](Status status) { first_done.set_value(std::move(status)); });
+  std::vector<std::promise<Status>> outcomes(kBodies);
+  for (int i = 0; i < kBodies; ++i) {
+    store_->WriteAsync(
+        [i](app::WriteTransaction& tx) { return tx.EventsOut().Append(MakeEvent("body_ran", i)).status(); },
+        [&outcomes, i](Status status) { outcomes[i].set_value(std::move(status)); });
+  }
+  gate.Open();
+  EXPECT_EQ(first_done.get_future().get().code(), StatusCode::kConflict);
+  for (int i = 0; i < kBodies; ++i) {
+    const Status status = outcomes[i].get_future().get();
+    EXPECT_TRUE(status.ok()) << i << ": " << status.ToString();
+  }
+  std::set<std::int64_t> subjects;
+  bool first_kept = false;
+  for (const app::Event& event : ReadAfter(EventSequence(0), 100)) {
+    if (event.kind == "body_ran") subjects.insert(event.subject_id);
+    first_kept = first_kept || event.kind == "first_ran";
+  }
+  EXPECT_EQ(subjects.size(), static_cast<std::size_t>(kBodies));
+  EXPECT_FALSE(first_kept);
+}
+
 TEST_P(StoreConformance, CommittedWriteIsVisibleToLaterReads) {
   ContactId id;
   ASSERT_TRUE(store_

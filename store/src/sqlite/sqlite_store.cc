@@ -153,14 +153,33 @@ void SqliteStore::RunBatch(std::vector<WriteCommand>& batch) {
   const Timestamp now = clock_.Now();
   std::vector<Status> outcomes(batch.size());
   Status transaction = writer_->ExecuteLiteral("BEGIN IMMEDIATE");
+  // The first body of a transaction runs without a savepoint: if it fails,
+  // the transaction is rolled back and begun again for the rest. A savepoint
+  // makes SQLite copy every page the body changes to a statement journal (a
+  // temporary file), which for a large body such as an import batch costs
+  // more than the body's own writes.
+  bool first = true;
   for (std::size_t i = 0; i < batch.size() && transaction.ok(); ++i) {
-    Status savepoint = writer_->ExecuteLiteral("SAVEPOINT body");
-    if (!savepoint.ok()) {
-      outcomes[i] = savepoint;
-      continue;
+    if (!first) {
+      Status savepoint = writer_->ExecuteLiteral("SAVEPOINT body");
+      if (!savepoint.ok()) {
+        outcomes[i] = savepoint;
+        continue;
+      }
     }
     SqlWriteTransaction write(*writer_, now);
     outcomes[i] = RunBody(batch[i].body, write);
+    if (first) {
+      if (outcomes[i].ok() && !writer_->InTransaction()) {
+        transaction = Internal("SQLite rolled the write transaction back");
+      } else if (!outcomes[i].ok()) {
+        if (writer_->InTransaction()) transaction = writer_->ExecuteLiteral("ROLLBACK");
+        if (transaction.ok()) transaction = writer_->ExecuteLiteral("BEGIN IMMEDIATE");
+      } else {
+        first = false;
+      }
+      continue;
+    }
     if (!writer_->InTransaction()) {
       // SQLite rolled the whole transaction back (disk full, I/O error): the
       // bodies before this one are lost too.
