@@ -5,8 +5,9 @@
 //   unchanged / updated / created → one store write: InsertContacts,
 //   UpdateContacts, company links, events and, with the last batch, the audit
 //   record.
-// Rows are parsed on the caller's thread; lookups and writes run inside the
-// batch's transaction, so a key cannot be taken between lookup and write.
+// Rows are parsed on the caller's thread while the store's writer runs the
+// previous batch; lookups and writes run inside the batch's transaction, so a
+// key cannot be taken between lookup and write.
 #include "rapport/app/contact_transfer.h"
 
 #include <simdjson.h>
@@ -14,6 +15,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <future>
+#include <memory>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -392,6 +396,47 @@ std::string CompanyCacheKey(std::string_view name) { return domain::FoldForSearc
 
 // --- One import run
 
+// Reads a file's rows in batches, one row ahead so that the last batch is
+// known as such (it carries the record of the run).
+class BatchReader {
+ public:
+  BatchReader(RowReader& rows, std::size_t batch_rows) : rows_(rows), batch_rows_(batch_rows) {}
+
+  bool done() const { return end_; }
+
+  // The next batch into `batch` (emptied first); may be empty only for an
+  // empty file.
+  Status Next(std::vector<PendingRow>& batch) {
+    batch.clear();
+    batch.reserve(batch_rows_);
+    if (have_carry_) {
+      batch.push_back(std::move(carry_));
+      have_carry_ = false;
+    }
+    while (batch.size() < batch_rows_) {
+      PendingRow row;
+      RAPPORT_ASSIGN_OR_RETURN(const bool got, rows_.Next(row));
+      if (!got) {
+        end_ = true;
+        return Status();
+      }
+      batch.push_back(std::move(row));
+    }
+    carry_ = PendingRow();
+    RAPPORT_ASSIGN_OR_RETURN(const bool got, rows_.Next(carry_));
+    have_carry_ = got;
+    end_ = !got;
+    return Status();
+  }
+
+ private:
+  RowReader& rows_;
+  const std::size_t batch_rows_;
+  PendingRow carry_;
+  bool have_carry_ = false;
+  bool end_ = false;
+};
+
 class ImportRun {
  public:
   ImportRun(const Principal& principal, const Origin& origin, const ImportRequest& request, const ImportHooks& hooks,
@@ -400,55 +445,57 @@ class ImportRun {
 
   ImportReport& report() { return report_; }
 
-  // Reads the whole file. With `write`, everything goes into that one
-  // transaction (all-or-nothing's second pass); otherwise each batch is
-  // looked up in a read (dry runs, the first pass) or written in its own
-  // write transaction.
+  // Reads the whole file. With `single`, everything goes into that one
+  // transaction (all-or-nothing's second pass); with `dry`, each batch is
+  // looked up in a read (dry runs, the first pass); otherwise each batch is
+  // written in its own write transaction on the store's writer thread while
+  // this thread reads the next one.
   Status Run(Store& store, RowReader& rows, const SniffingSource& source, bool dry, WriteTransaction* single) {
-    std::vector<PendingRow> batch;
-    batch.reserve(request_.batch_rows);
-    PendingRow carry;
-    bool have_carry = false;
-    bool end = false;
-    while (!end) {
-      batch.clear();
-      if (have_carry) {
-        batch.push_back(std::move(carry));
-        have_carry = false;
-      }
-      while (batch.size() < request_.batch_rows) {
-        PendingRow row;
-        RAPPORT_ASSIGN_OR_RETURN(const bool got, rows.Next(row));
-        if (!got) {
-          end = true;
-          break;
+    BatchReader reader(rows, request_.batch_rows);
+    if (single != nullptr || dry) {
+      std::vector<PendingRow> batch;
+      while (!reader.done()) {
+        RAPPORT_RETURN_IF_ERROR(reader.Next(batch));
+        const bool last = reader.done();
+        if (single != nullptr) {
+          RAPPORT_RETURN_IF_ERROR(ProcessBatch(*single, single, batch, last));
+        } else {
+          RAPPORT_RETURN_IF_ERROR(store.Read(
+              [&](ReadTransaction& transaction) { return ProcessBatch(transaction, nullptr, batch, false); }));
         }
-        batch.push_back(std::move(row));
+        RAPPORT_RETURN_IF_ERROR(BatchDone(source, source.bytes_read()));
       }
-      if (!end) {  // look one row ahead: is this the last batch?
-        carry = PendingRow();
-        RAPPORT_ASSIGN_OR_RETURN(const bool got, rows.Next(carry));
-        have_carry = got;
-        end = !got;
-      }
-      const bool last = end;
-      if (single != nullptr) {
-        RAPPORT_RETURN_IF_ERROR(ProcessBatch(*single, single, batch, last));
-      } else if (dry) {
-        RAPPORT_RETURN_IF_ERROR(
-            store.Read([&](ReadTransaction& transaction) { return ProcessBatch(transaction, nullptr, batch, false); }));
-      } else {
-        // A failed write ends the run (its batch is rolled back; earlier ones stay).
-        RAPPORT_RETURN_IF_ERROR(store.Write(
-            [&](WriteTransaction& transaction) { return ProcessBatch(transaction, &transaction, batch, last); }));
-      }
-      RAPPORT_RETURN_IF_ERROR(FlushErrors());
-      if (hooks_.on_progress) {
-        hooks_.on_progress(
-            ImportProgress{.bytes_read = source.bytes_read(), .bytes_total = source.Size(), .rows = report_.rows});
-      }
+      return Status();
     }
-    return Status();
+    // Two batches: the one being written and the one being read. Nothing
+    // returns while a write is in flight (it uses this run and its batch).
+    std::vector<PendingRow> batches[2];
+    std::optional<std::future<Status>> in_flight;
+    std::uint64_t in_flight_bytes = 0;
+    const auto land = [&]() -> Status {
+      if (!in_flight.has_value()) return Status();
+      Status written = in_flight->get();
+      in_flight.reset();
+      RAPPORT_RETURN_IF_ERROR(written);  // a failed write ends the run; earlier batches stay
+      return BatchDone(source, in_flight_bytes);
+    };
+    for (int current = 0; !reader.done(); current = 1 - current) {
+      std::vector<PendingRow>& batch = batches[current];
+      const Status read = reader.Next(batch);
+      const Status landed = land();
+      RAPPORT_RETURN_IF_ERROR(landed);
+      RAPPORT_RETURN_IF_ERROR(read);
+      const bool last = reader.done();
+      auto promise = std::make_shared<std::promise<Status>>();
+      in_flight = promise->get_future();
+      in_flight_bytes = source.bytes_read();
+      store.WriteAsync(
+          [this, &batch, last](WriteTransaction& transaction) {
+            return ProcessBatch(transaction, &transaction, batch, last);
+          },
+          [promise](Status status) { promise->set_value(std::move(status)); });
+    }
+    return land();
   }
 
   bool audited() const { return audited_; }
@@ -465,6 +512,15 @@ class ImportRun {
                                                   0, std::move(details))
                                 .status());
     audited_ = true;
+    return Status();
+  }
+
+  // After each batch: the error lines to the sink, the progress to the caller.
+  Status BatchDone(const SniffingSource& source, std::uint64_t bytes_read) {
+    RAPPORT_RETURN_IF_ERROR(FlushErrors());
+    if (hooks_.on_progress) {
+      hooks_.on_progress(ImportProgress{.bytes_read = bytes_read, .bytes_total = source.Size(), .rows = report_.rows});
+    }
     return Status();
   }
 
@@ -686,6 +742,8 @@ class ImportRun {
     std::vector<const Slot*> inserted_slots;
     std::vector<std::pair<ContactId, ContactRecord>> updates;
     std::vector<const Slot*> updated_slots;
+    inserts.reserve(slots.size());
+    inserted_slots.reserve(slots.size());
     for (Slot& slot : slots) {
       if (!slot.dirty) continue;
       std::vector<std::string> company_names;
@@ -696,7 +754,7 @@ class ImportRun {
           std::find(company_names.begin(), company_names.end(), slot.company) == company_names.end()) {
         company_names.push_back(slot.company);
       }
-      ContactRecord record = MakeContactRecord(slot.profile, company_names);
+      ContactRecord record = MakeContactRecord(std::move(slot.profile), company_names);  // the slot's last use
       if (slot.existing.has_value()) {
         updates.emplace_back(*slot.existing, std::move(record));
         updated_slots.push_back(&slot);
