@@ -1,6 +1,8 @@
 // Built-in maintenance jobs (see builtins.h).
 #include "rapport/jobs/builtins.h"
 
+#include <functional>
+
 #include <spdlog/spdlog.h>
 
 namespace rapport::jobs {
@@ -21,6 +23,45 @@ Result<std::int64_t> PruneDoneJobs(JobContext& context, const BuiltinOptions& op
   return deleted_total;
 }
 
+namespace {
+
+// Registers a loyalty job that calls `step` until it has nothing more to do
+// (or the worker is stopping), and its schedule.
+Status RegisterLoyaltyJob(Worker& worker, Scheduler& scheduler, const BuiltinOptions& options, std::string_view kind,
+                          const std::string& spec, std::function<Result<app::JobRun>(app::LoyaltyService&)> step) {
+  app::LoyaltyService* loyalty = options.loyalty;
+  RAPPORT_RETURN_IF_ERROR(
+      worker.Register(std::string(kind), [loyalty, kind, step](const app::Job&, JobContext& context) -> Status {
+        std::int64_t lots = 0;
+        Points points{0};
+        bool more = true;
+        while (more && !context.cancelled()) {
+          RAPPORT_ASSIGN_OR_RETURN(const app::JobRun run, step(*loyalty));
+          lots += run.lots;
+          points += run.points;
+          more = run.more;
+        }
+        if (lots > 0) spdlog::info("{}: {} lots, {} points", kind, lots, points.count());
+        return {};
+      }));
+  return scheduler.Add(ScheduleDefinition{.name = std::string(kind),
+                                          .spec = spec,
+                                          .time_zone = options.time_zone,
+                                          .job_kind = std::string(kind),
+                                          .payload_json = "{}",
+                                          .attempts_max = 3});
+}
+
+Status RegisterLoyaltyJobs(Worker& worker, Scheduler& scheduler, const BuiltinOptions& options) {
+  RAPPORT_RETURN_IF_ERROR(
+      RegisterLoyaltyJob(worker, scheduler, options, kReleasePointsJobKind, options.release_points_schedule,
+                         [](app::LoyaltyService& loyalty) { return loyalty.ReleaseDue(kLoyaltyJobLotsPerStep); }));
+  return RegisterLoyaltyJob(worker, scheduler, options, kExpirePointsJobKind, options.expire_points_schedule,
+                            [](app::LoyaltyService& loyalty) { return loyalty.ExpireDue(kLoyaltyJobLotsPerStep); });
+}
+
+}  // namespace
+
 Status RegisterBuiltins(Worker& worker, Scheduler& scheduler, const BuiltinOptions& options) {
   if (options.prune_batch_size < 1 || options.prune_batch_size > kPruneBatchSizeMax) {
     return InvalidArgument("prune batch size must be 1.." + std::to_string(kPruneBatchSizeMax));
@@ -39,20 +80,23 @@ Status RegisterBuiltins(Worker& worker, Scheduler& scheduler, const BuiltinOptio
                                                            .job_kind = std::string(kPruneDoneJobKind),
                                                            .payload_json = "{}",
                                                            .attempts_max = 3}));
-  if (options.access == nullptr) return Status::Ok();
-  app::AccessService* access = options.access;
-  RAPPORT_RETURN_IF_ERROR(
-      worker.Register(std::string(kPruneSessionsJobKind), [access](const app::Job&, JobContext&) -> Status {
-        RAPPORT_ASSIGN_OR_RETURN(const std::int64_t deleted, access->PruneExpiredSessions());
-        spdlog::info("{}: deleted {} expired sessions", kPruneSessionsJobKind, deleted);
-        return {};
-      }));
-  return scheduler.Add(ScheduleDefinition{.name = std::string(kPruneSessionsJobKind),
-                                          .spec = options.prune_sessions_schedule,
-                                          .time_zone = options.time_zone,
-                                          .job_kind = std::string(kPruneSessionsJobKind),
-                                          .payload_json = "{}",
-                                          .attempts_max = 3});
+  if (options.access != nullptr) {
+    app::AccessService* access = options.access;
+    RAPPORT_RETURN_IF_ERROR(
+        worker.Register(std::string(kPruneSessionsJobKind), [access](const app::Job&, JobContext&) -> Status {
+          RAPPORT_ASSIGN_OR_RETURN(const std::int64_t deleted, access->PruneExpiredSessions());
+          spdlog::info("{}: deleted {} expired sessions", kPruneSessionsJobKind, deleted);
+          return {};
+        }));
+    RAPPORT_RETURN_IF_ERROR(scheduler.Add(ScheduleDefinition{.name = std::string(kPruneSessionsJobKind),
+                                                             .spec = options.prune_sessions_schedule,
+                                                             .time_zone = options.time_zone,
+                                                             .job_kind = std::string(kPruneSessionsJobKind),
+                                                             .payload_json = "{}",
+                                                             .attempts_max = 3}));
+  }
+  if (options.loyalty != nullptr) RAPPORT_RETURN_IF_ERROR(RegisterLoyaltyJobs(worker, scheduler, options));
+  return Status::Ok();
 }
 
 }  // namespace rapport::jobs

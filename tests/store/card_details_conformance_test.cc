@@ -676,12 +676,12 @@ TEST_P(CardDetailsConformance, MoveRefusesPastTheMovedRowsLimitBeforeMovingAnyth
   const std::string rows = std::to_string(limits::kMergeMovedRowsMax);
   if (IsPostgres()) {
     Raw("INSERT INTO purchases (contact_id, total_minor, currency, channel, occurred_at_us, external_id) "
-        "SELECT 1, 100, 'EUR', 'shop', n, 'bulk' FROM generate_series(1, " +
+        "SELECT 1, 100, 'EUR', 'shop', n, '' FROM generate_series(1, " +
         rows + ") AS n");
   } else {
     Raw("WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows +
         ") INSERT INTO purchases (contact_id, total_minor, currency, channel, occurred_at_us, external_id) "
-        "SELECT 1, 100, 'EUR', 'shop', i, 'bulk' FROM n");
+        "SELECT 1, 100, 'EUR', 'shop', i, '' FROM n");
   }
   Result<app::MovedRows> refused =
       InWrite([&](app::CardDetailsWriter& card) { return card.MoveContactRows(merged, survivor); });

@@ -423,7 +423,7 @@ class FakeAccounts final : public app::AccountsReader, public app::AccountsWrite
   FakeState& state_;
 };
 
-// Relationships and card details: the jobs runtime never touches them, so
+// Relationships, card details and loyalty: the jobs runtime never touches them, so
 // every method refuses. (The names inside are the ports' own, from app.)
 namespace unsupported {
 using namespace ::rapport::app;
@@ -615,6 +615,42 @@ class FakeCardDetails final : public CardDetailsReader, public CardDetailsWriter
   }
 };
 
+class FakeLoyalty final : public LoyaltyReader, public LoyaltyWriter {
+ public:
+  Result<std::optional<Purchase>> GetPurchase(PurchaseId) override { return Refused(); }
+  Result<std::optional<Purchase>> FindPurchaseByExternalId(std::string_view) override { return Refused(); }
+  Result<std::vector<Purchase>> ListPurchases(ContactId, std::optional<PurchaseId>, int) override { return Refused(); }
+  Result<std::vector<Refund>> ListRefunds(PurchaseId) override { return Refused(); }
+  Result<std::optional<Refund>> FindRefundByExternalId(PurchaseId, std::string_view) override { return Refused(); }
+  Result<LoyaltyAccount> GetAccount(ContactId) override { return Refused(); }
+  Result<std::vector<Lot>> ListOpenLots(ContactId) override { return Refused(); }
+  Result<std::vector<Lot>> ListPurchaseLots(PurchaseId) override { return Refused(); }
+  Result<std::vector<LedgerTransaction>> ListLedger(ContactId, std::optional<std::int64_t>, int) override {
+    return Refused();
+  }
+  Result<Points> EarnedBetween(ContactId, Timestamp, Timestamp) override { return Refused(); }
+  Result<std::vector<Lot>> DueReleases(Timestamp, int) override { return Refused(); }
+  Result<std::vector<Lot>> DueExpiries(Timestamp, int) override { return Refused(); }
+  Result<std::vector<ContactId>> InactiveMembers(Timestamp, int) override { return Refused(); }
+  Result<LedgerCheck> CheckLedger(std::optional<ContactId>) override { return Refused(); }
+  Result<std::optional<ProgrammeRules>> GetRules() override { return Refused(); }
+  Result<std::optional<ProgrammeRules>> GetRulesVersion(std::int64_t) override { return Refused(); }
+  Result<std::optional<IdempotencyRecord>> GetIdempotency(std::string_view, std::string_view) override {
+    return Refused();
+  }
+  Result<PurchaseId> InsertPurchase(const Purchase&) override { return Refused(); }
+  Result<std::int64_t> InsertRefund(const Refund&) override { return Refused(); }
+  Result<PostedTransaction> PostTransaction(const NewLedgerTransaction&) override { return Refused(); }
+  Result<std::int64_t> PutRules(std::string_view, std::int64_t, Timestamp, std::string_view) override {
+    return Refused();
+  }
+  Status PutIdempotency(const IdempotencyRecord&) override { return Refused(); }
+  Result<std::int64_t> PruneIdempotency(Timestamp, int) override { return Refused(); }
+
+ private:
+  static Status Refused() { return FailedPrecondition("loyalty is not part of the jobs fake"); }
+};
+
 }  // namespace unsupported
 
 class FakeTransaction final : public app::WriteTransaction {
@@ -637,6 +673,8 @@ class FakeTransaction final : public app::WriteTransaction {
   app::RelationshipsWriter& RelationshipsOut() override { return relationships_; }
   app::CardDetailsReader& CardDetails() override { return card_details_; }
   app::CardDetailsWriter& CardDetailsOut() override { return card_details_; }
+  app::LoyaltyReader& Loyalty() override { return loyalty_; }
+  app::LoyaltyWriter& LoyaltyOut() override { return loyalty_; }
 
  private:
   FakeJobQueue jobs_;
@@ -646,6 +684,7 @@ class FakeTransaction final : public app::WriteTransaction {
   FakeAccounts accounts_;
   unsupported::FakeRelationships relationships_;
   unsupported::FakeCardDetails card_details_;
+  unsupported::FakeLoyalty loyalty_;
 };
 
 class FakeStore final : public app::Store {

@@ -12,6 +12,7 @@
 #include "repositories/directory.h"
 #include "repositories/event_log.h"
 #include "repositories/job_queue.h"
+#include "repositories/loyalty.h"
 #include "repositories/relationships.h"
 
 #include "rapport/app/store.h"
@@ -26,13 +27,15 @@ class SqlReadTransaction final : public app::ReadTransaction {
         directory_(session, now),
         accounts_(session),
         relationships_(session, now),
-        card_details_(session, now) {}
+        card_details_(session, now),
+        loyalty_(session, now) {}
   app::EventLogReader& Events() override { return events_; }
   app::JobQueue& Jobs() override { return jobs_; }
   app::DirectoryReader& Directory() override { return directory_; }
   app::AccountsReader& Accounts() override { return accounts_; }
   app::RelationshipsReader& Relationships() override { return relationships_; }
   app::CardDetailsReader& CardDetails() override { return card_details_; }
+  app::LoyaltyReader& Loyalty() override { return loyalty_; }
 
  private:
   SqlEventLog events_;
@@ -41,6 +44,7 @@ class SqlReadTransaction final : public app::ReadTransaction {
   SqlAccounts accounts_;
   SqlRelationships relationships_;
   SqlCardDetails card_details_;
+  SqlLoyalty loyalty_;
 };
 
 class SqlWriteTransaction final : public app::WriteTransaction {
@@ -54,7 +58,8 @@ class SqlWriteTransaction final : public app::WriteTransaction {
         checkpoints_(session, now),
         accounts_(session),
         relationships_(session, now),
-        card_details_(session, now) {}
+        card_details_(session, now),
+        loyalty_(session, now) {}
   app::EventLogReader& Events() override { return events_; }
   app::JobQueue& Jobs() override { return jobs_; }
   app::DirectoryReader& Directory() override { return directory_; }
@@ -67,6 +72,8 @@ class SqlWriteTransaction final : public app::WriteTransaction {
   app::RelationshipsWriter& RelationshipsOut() override { return relationships_; }
   app::CardDetailsReader& CardDetails() override { return card_details_; }
   app::CardDetailsWriter& CardDetailsOut() override { return card_details_; }
+  app::LoyaltyReader& Loyalty() override { return loyalty_; }
+  app::LoyaltyWriter& LoyaltyOut() override { return loyalty_; }
 
  private:
   SqlEventLog events_;
@@ -76,6 +83,7 @@ class SqlWriteTransaction final : public app::WriteTransaction {
   SqlAccounts accounts_;
   SqlRelationships relationships_;
   SqlCardDetails card_details_;
+  SqlLoyalty loyalty_;
 };
 
 }  // namespace rapport::store

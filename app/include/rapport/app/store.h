@@ -31,6 +31,7 @@
 #include "rapport/app/directory.h"
 #include "rapport/app/event_log.h"
 #include "rapport/app/job_queue.h"
+#include "rapport/app/loyalty.h"
 #include "rapport/app/relationships.h"
 #include "rapport/base/clock.h"
 #include "rapport/base/status.h"
@@ -49,6 +50,7 @@ class ReadTransaction {
   virtual AccountsReader& Accounts() = 0;
   virtual RelationshipsReader& Relationships() = 0;
   virtual CardDetailsReader& CardDetails() = 0;
+  virtual LoyaltyReader& Loyalty() = 0;
 };
 
 class WriteTransaction : public ReadTransaction {
@@ -59,6 +61,7 @@ class WriteTransaction : public ReadTransaction {
   virtual AccountsWriter& AccountsOut() = 0;
   virtual RelationshipsWriter& RelationshipsOut() = 0;
   virtual CardDetailsWriter& CardDetailsOut() = 0;
+  virtual LoyaltyWriter& LoyaltyOut() = 0;
 };
 
 // Counters for /metrics; monotonic except the gauges marked so.

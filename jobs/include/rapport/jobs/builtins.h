@@ -9,6 +9,13 @@
 //  access.prune_sessions  deletes sessions past their idle or absolute
 //                    deadline (they are refused anyway; this keeps the table
 //                    small). Scheduled "every 1h" when an AccessService is given.
+//  loyalty.release_points  makes pending points available once their return
+//                    window has passed ("every 5m"), and
+//  loyalty.expire_points   expires lots past their date and the lots of
+//                    inactive members ("every 15m"); both when a
+//                    LoyaltyService is given, each in steps of
+//                    kLoyaltyJobLotsPerStep lots (one short write each) until
+//                    nothing is due.
 //
 // Thread safety: call RegisterBuiltins once, before starting the worker and
 // the scheduler.
@@ -20,6 +27,7 @@
 #include <string_view>
 
 #include "rapport/app/access_service.h"
+#include "rapport/app/loyalty_service.h"
 #include "rapport/app/store.h"
 #include "rapport/base/status.h"
 #include "rapport/jobs/scheduler.h"
@@ -31,6 +39,9 @@ inline constexpr std::string_view kPruneDoneJobKind = "jobs.prune_done";
 inline constexpr std::string_view kPruneDoneScheduleName = "jobs.prune_done";
 inline constexpr int kPruneBatchSizeMax = 10'000;
 inline constexpr std::string_view kPruneSessionsJobKind = "access.prune_sessions";
+inline constexpr std::string_view kReleasePointsJobKind = "loyalty.release_points";
+inline constexpr std::string_view kExpirePointsJobKind = "loyalty.expire_points";
+inline constexpr int kLoyaltyJobLotsPerStep = 200;
 
 struct BuiltinOptions {
   std::string time_zone = "UTC";  // the server's zone (IANA name)
@@ -40,6 +51,9 @@ struct BuiltinOptions {
   int prune_batches_per_run_max = 1'000;
   app::AccessService* access = nullptr;  // null: no session pruning
   std::string prune_sessions_schedule = "every 1h";
+  app::LoyaltyService* loyalty = nullptr;  // null: no loyalty jobs
+  std::string release_points_schedule = "every 5m";
+  std::string expire_points_schedule = "every 15m";
 };
 
 // Registers the built-in handlers on `worker` and their schedules on `scheduler`.
