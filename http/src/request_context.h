@@ -47,6 +47,7 @@ struct Services {
   StoreHealth* store_health = nullptr;
   app::AccessService* access = nullptr;
   RelationshipServices relationships{};
+  app::LoyaltyService* loyalty = nullptr;
   bool secure_cookies = false;  // ServerOptions::secure_cookies
 };
 

@@ -116,12 +116,14 @@ int Serve(const cli::ServeOptions& options, const Clock& clock, std::string_view
                  admin.generated ? " with the generated password printed above" : " with RAPPORT_ADMIN_PASSWORD");
   }
 
+  // Before the job runtime, which calls it, so it is destroyed after it.
+  app::LoyaltyService loyalty(*store, clock);
   app::SeededRandom random(std::random_device{}());
   jobs::Worker worker(*store, clock, random, jobs::WorkerOptions{});
   jobs::Scheduler scheduler(*store, clock, jobs::SchedulerOptions{.on_enqueued = [&worker] { worker.Notify(); }});
   jobs::ConsumerRunner consumers(*store, clock);
-  Status status = jobs::RegisterBuiltins(worker, scheduler,
-                                         jobs::BuiltinOptions{.time_zone = options.time_zone, .access = &access});
+  Status status = jobs::RegisterBuiltins(
+      worker, scheduler, jobs::BuiltinOptions{.time_zone = options.time_zone, .access = &access, .loyalty = &loyalty});
   if (status.ok()) status = worker.Start();
   if (status.ok()) status = scheduler.Start();
   if (status.ok()) status = consumers.Start();
@@ -154,6 +156,7 @@ int Serve(const cli::ServeOptions& options, const Clock& clock, std::string_view
                                                           .importer = &importer,
                                                           .exporter = &exporter,
                                                           .mappings = &mappings};
+  dependencies.loyalty = &loyalty;
   dependencies.version = std::string(version);
   dependencies.assets = web::EmbeddedAssets();
   dependencies.collectors.push_back(JobMetrics(worker, consumers));

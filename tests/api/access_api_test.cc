@@ -116,7 +116,7 @@ class AccessApiTest : public ::testing::Test {
     options.port = 0;
     relationships_ = std::make_unique<api_testing::RelationshipStack>(*store_, clock_);
     http::ServerDependencies dependencies{
-        store_.get(), &clock_, "1.0.0", {}, {}, access_.get(), relationships_->Services()};
+        store_.get(), &clock_, "1.0.0", {}, {}, access_.get(), relationships_->Services(), &relationships_->loyalty};
     auto server = http::StartServerWithRoutes(options, std::move(dependencies), nullptr);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();

@@ -87,7 +87,9 @@ class ContactsApiTest : public ::testing::Test {
     http::ServerOptions options;
     options.port = 0;
     auto server = http::StartServerWithRoutes(
-        options, {store_.get(), &clock_, "1.0.0", {}, {}, access_.get(), relationships_->Services()}, nullptr);
+        options,
+        {store_.get(), &clock_, "1.0.0", {}, {}, access_.get(), relationships_->Services(), &relationships_->loyalty},
+        nullptr);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
     admin_ = Token("admin", domain::Role::kAdmin);
@@ -234,7 +236,9 @@ TEST_F(ContactsApiTest, ACallingCodeMakesNationalNumbersInternational) {
   http::ServerOptions options;
   options.port = 0;
   auto server = http::StartServerWithRoutes(
-      options, {store_.get(), &clock_, "1.0.0", {}, {}, access_.get(), relationships_->Services()}, nullptr);
+      options,
+      {store_.get(), &clock_, "1.0.0", {}, {}, access_.get(), relationships_->Services(), &relationships_->loyalty},
+      nullptr);
   ASSERT_TRUE(server.ok()) << server.status().ToString();
   server_ = std::move(server).value();
   const std::int64_t id = Create(R"({"first_name":"B","phone":"8 916 123-45-67","other_phones":["(495) 123-45-67"]})");

@@ -1,5 +1,6 @@
-// The client-card use cases an API test server needs, built over the test's
-// store and clock the way main/serve.cc builds them.
+// The use cases an API test server needs (the client card's and the loyalty
+// programme's), built over the test's store and clock the way main/serve.cc
+// builds them.
 #pragma once
 
 #include <utility>
@@ -9,6 +10,7 @@
 #include "rapport/app/contact_transfer.h"
 #include "rapport/app/duplicate_service.h"
 #include "rapport/app/import_mappings.h"
+#include "rapport/app/loyalty_service.h"
 #include "rapport/http/server.h"
 
 namespace rapport::api_testing {
@@ -20,7 +22,8 @@ struct RelationshipStack {
         duplicates(store, clock),
         importer(store, clock),
         exporter(store, clock),
-        mappings(store, clock) {}
+        mappings(store, clock),
+        loyalty(store, clock) {}
 
   http::RelationshipServices Services() {
     return http::RelationshipServices{.contacts = &contacts,
@@ -37,6 +40,7 @@ struct RelationshipStack {
   app::ContactImporter importer;
   app::ContactExporter exporter;
   app::ImportMappingService mappings;
+  app::LoyaltyService loyalty;  // ServerDependencies::loyalty
 };
 
 }  // namespace rapport::api_testing

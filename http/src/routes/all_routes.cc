@@ -14,6 +14,7 @@ void RegisterAllRoutes(Router& router) {
   RegisterContactRoutes(router);
   RegisterCardRoutes(router);
   RegisterDuplicateRoutes(router);
+  RegisterLoyaltyRoutes(router);
 }
 
 }  // namespace rapport::http

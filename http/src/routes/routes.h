@@ -16,6 +16,7 @@ void RegisterContactRoutes(Router& router);    // /api/v1/contacts, /companies, 
 void RegisterCardRoutes(Router& router);       // notes, tasks, consents, interests of a client card
 void RegisterDuplicateRoutes(Router& router);  // /api/v1/duplicates, merges and their undo
 void RegisterTransferRoutes(Router& router);   // contact import (with preview and mappings) and export
+void RegisterLoyaltyRoutes(Router& router);    // purchases, refunds, points, ledger, adjustments, rules
 void RegisterAllRoutes(Router& router);
 
 }  // namespace rapport::http

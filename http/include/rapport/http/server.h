@@ -9,7 +9,7 @@
 //
 // Thread safety: Shutdown() and Wait() may be called from any thread except an
 // io thread of the server itself; Shutdown() is idempotent. The store, clock,
-// access service and assets must outlive the Server.
+// access service, use-case services and assets must outlive the Server.
 #pragma once
 
 #include <cstddef>
@@ -27,6 +27,7 @@
 #include "rapport/app/contact_transfer.h"
 #include "rapport/app/duplicate_service.h"
 #include "rapport/app/import_mappings.h"
+#include "rapport/app/loyalty_service.h"
 #include "rapport/app/store.h"
 #include "rapport/base/clock.h"
 #include "rapport/base/limits.h"
@@ -99,6 +100,7 @@ struct ServerDependencies {
   std::vector<MetricsCollector> collectors;  // extra /metrics sources (jobs, ...)
   app::AccessService* access = nullptr;      // required: authenticates every non-public request
   RelationshipServices relationships{};      // required
+  app::LoyaltyService* loyalty = nullptr;    // required: the loyalty programme
 };
 
 class Server {
