@@ -102,6 +102,13 @@ export const kRoutes: readonly RouteDefinition[] = [
     in_navigation: true,
     requires: { resource: 'relationships', action: 'admin' },
   },
+  {
+    path: '/loyalty/rules',
+    title_key: 'nav.loyalty_rules',
+    component: lazyPage(() => import('./pages/loyalty_rules').then((module) => module.LoyaltyRulesPage)),
+    in_navigation: true,
+    requires: { resource: 'loyalty', action: 'read' },
+  },
   { path: '/account', title_key: 'nav.account', component: lazyPage(() => import('./pages/account').then((module) => module.AccountPage)), in_navigation: false },
 ];
 

@@ -23,6 +23,8 @@ export interface Problem {
   // conflict points at (409 contact_exists).
   errors?: FieldError[];
   contact_id?: number;
+  // 422 invalid_rules names each problem of the loyalty rules in `problems` ({field, reason}).
+  problems?: FieldError[];
 }
 
 export interface FieldError {
@@ -69,6 +71,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function fieldErrorList(items: unknown[]): FieldError[] {
+  return items.filter(isRecord).map((item) => ({
+    field: typeof item.field === 'string' ? item.field : '',
+    reason: typeof item.reason === 'string' ? item.reason : '',
+  }));
+}
+
 // Keeps only the members of a problem document that have the expected types: the body comes from
 // the network, so nothing about its shape is trusted.
 export function parseProblem(value: unknown): Problem | null {
@@ -80,6 +89,7 @@ export function parseProblem(value: unknown): Problem | null {
   }
   if (typeof value.status === 'number') problem.status = value.status;
   if (typeof value.contact_id === 'number' && Number.isInteger(value.contact_id)) problem.contact_id = value.contact_id;
+  if (Array.isArray(value.problems)) problem.problems = fieldErrorList(value.problems);
   if (Array.isArray(value.errors)) {
     problem.errors = value.errors.filter(isRecord).map((item) => ({
       field: typeof item.field === 'string' ? item.field : '',

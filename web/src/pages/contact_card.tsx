@@ -3,7 +3,9 @@
 // field (custom fields from GET /custom-fields included). Panels: interests (from the taxonomy,
 // with source and strength), consents per channel and purpose (grant/withdraw asks how and with
 // what proof; the history expands), open tasks, notes, the timeline (newest first, by kind, "Load
-// more") and merges (Undo for those allowed to merge). A merged contact says where it went.
+// more"), merges (Undo for those allowed to merge) and, with `loyalty: read`, the loyalty panel
+// (components/loyalty_panel.tsx; not on a merged contact, whose points went to the survivor).
+// A merged contact says where it went.
 // After any change the card is fetched again without blanking the page, so it shows what the
 // server stored.
 import { useCallback, useEffect, useState } from 'preact/hooks';
@@ -43,6 +45,7 @@ import {
 } from '../api/contacts';
 import { CompanyLinks, FieldMessage, fieldErrors, formatDate, formatDay, RoleBadges, RoleChoice } from '../components/contact_bits';
 import { Field, FormError, Notice, inputValue } from '../components/form';
+import { LoyaltyPanel } from '../components/loyalty_panel';
 import { ProblemAlert } from '../components/problem_alert';
 import { StatusBadge } from '../components/status_badge';
 import { dueAtFromDate, pathId } from '../contact_logic';
@@ -1080,6 +1083,10 @@ export function ContactCardPage() {
         <InterestsPanel contact_id={contact.id} interests={card.interests} writable={writable} onChanged={refresh} />
         <ConsentsPanel contact_id={contact.id} consents={card.consents} writable={writable} onChanged={refresh} />
       </div>
+      {/* A merged contact's points live on the survivor's card (the API refuses the merged id). */}
+      {can('loyalty', 'read') && contact.merged_into === null && (
+        <LoyaltyPanel contact_id={contact.id} writable={can('loyalty', 'write')} admin={can('loyalty', 'admin')} />
+      )}
       <MergesPanel contact_id={contact.id} merges={card.merges} can_undo={can('relationships', 'admin')} onChanged={refresh} />
       <TimelinePanel contact_id={contact.id} first={card.timeline} />
     </>
