@@ -2,13 +2,13 @@
 # Runs the benchmarks in bench/, each printing Rapport's figure beside its
 # peer's measured in the same run, and the ratio. Timings on a shared machine
 # are noisy: each suite repeats its runs and reports medians.
-# Usage: scripts/bench.sh [http] [store] [import] [search]   (default: all)
+# Usage: scripts/bench.sh [http] [store] [purchases] [import] [search]   (default: all)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 jobs="${JOBS:-$(nproc)}"
 suites=("$@")
-if ((${#suites[@]} == 0)); then suites=(store http import search); fi
+if ((${#suites[@]} == 0)); then suites=(store http purchases import search); fi
 
 cmake --preset release -DRAPPORT_BENCH=ON >/dev/null
 cmake --build --preset release -j "$jobs" --target rapport epoll_hello rapport_group_commit_bench
@@ -22,6 +22,10 @@ for suite in "${suites[@]}"; do
     http)
       echo "== http: wrk against rapport and a minimal epoll server"
       bench/http/run.sh "$root/build/release/rapport" "$root/build/release/bench/http/epoll_hello"
+      ;;
+    purchases)
+      echo "== purchases: durable POST /api/v1/purchases at 64 connections against SQLite autocommit"
+      bench/purchases/run.sh "$root/build/release/rapport"
       ;;
     import)
       echo "== import: 1M contacts from CSV against sqlite3 .import and PostgreSQL COPY"
