@@ -14,6 +14,7 @@
 #include <rapidjson/document.h>
 
 #include "json_builder.h"
+#include "loyalty_support.h"
 #include "relationship_support.h"
 
 #include "rapport/app/loyalty_rules_json.h"
@@ -26,10 +27,6 @@ namespace {
 constexpr std::size_t kPurchaseTextBytesMax = 128;  // channel, store, external id, line SKU and category
 constexpr std::size_t kRefundReasonBytesMax = 500;
 constexpr auto kFutureTolerance = std::chrono::hours(24);
-
-Status RequireLoyalty(const Principal& principal, domain::Action action) {
-  return AccessService::Authorize(principal, domain::Resource::kLoyalty, action);
-}
 
 Principal SystemPrincipal() {
   Principal principal;
@@ -164,44 +161,10 @@ LedgerAccount AccountOf(const Lot& lot) {
   return lot.state == LotState::kPending ? LedgerAccount::kPending : LedgerAccount::kAvailable;
 }
 
-std::vector<domain::LotBalance> UsableBalances(const std::vector<Lot>& lots, Timestamp at,
-                                               std::optional<PurchaseId> excluded_purchase = std::nullopt) {
-  std::vector<domain::LotBalance> balances;
-  for (const Lot& lot : lots) {
-    if (lot.state != LotState::kAvailable || lot.remaining.count() <= 0) continue;
-    if (excluded_purchase && lot.purchase_id == excluded_purchase) continue;
-    if (lot.expires_at && *lot.expires_at <= at) continue;
-    balances.push_back(
-        {.lot_id = lot.id, .remaining = lot.remaining, .earned_at = lot.earned_at, .expires_at = lot.expires_at});
-  }
-  return balances;
-}
-
 Points Sum(const std::vector<domain::LotBalance>& balances) {
   Points sum{0};
   for (const domain::LotBalance& balance : balances) sum += balance.remaining;
   return sum;
-}
-
-Status AppendEvent(WriteTransaction& transaction, std::string_view kind, ContactId contact, Timestamp at,
-                   const std::string& actor, std::string payload) {
-  return transaction.EventsOut()
-      .Append(NewEvent{.kind = std::string(kind),
-                       .subject_type = "contact",
-                       .subject_id = contact.value(),
-                       .occurred_at = at,
-                       .actor = actor,
-                       .payload_json = std::move(payload)})
-      .status();
-}
-
-// The transaction `id` of `contact`, as the ledger lists it.
-Result<LedgerTransaction> ReadTransactionOf(LoyaltyReader& loyalty, ContactId contact, std::int64_t id) {
-  RAPPORT_ASSIGN_OR_RETURN(std::vector<LedgerTransaction> found, loyalty.ListLedger(contact, id + 1, 1));
-  if (found.empty() || found.front().id != id) {
-    return Internal("ledger transaction " + std::to_string(id) + " was not found after it was written");
-  }
-  return std::move(found.front());
 }
 
 // Removes a key from the in-flight set when the request ends.
@@ -292,7 +255,7 @@ LoyaltyService::PurchaseOutcome LoyaltyService::RecordPurchase(const Principal& 
         if (!lots.empty()) {
           replay.lot = lots.front();
           RAPPORT_ASSIGN_OR_RETURN(LedgerTransaction earn,
-                                   ReadTransactionOf(loyalty, existing->contact_id, lots.front().transaction_id));
+                                   ReadLedgerTransaction(loyalty, existing->contact_id, lots.front().transaction_id));
           replay.earning.steps = StepsFromJson(earn.explanation_json);
         }
         RAPPORT_ASSIGN_OR_RETURN(replay.account, loyalty.GetAccount(existing->contact_id));
@@ -341,14 +304,14 @@ LoyaltyService::PurchaseOutcome LoyaltyService::RecordPurchase(const Principal& 
                       .points_earned = recorded.earning.points,
                       .rules_version = rules.version};
     RAPPORT_ASSIGN_OR_RETURN(purchase.id, transaction.LoyaltyOut().InsertPurchase(purchase));
-    RAPPORT_RETURN_IF_ERROR(AppendEvent(transaction, "purchase_recorded", request.contact_id, request.occurred_at,
-                                        actor,
-                                        JsonBuilder()
-                                            .Add("purchase_id", purchase.id.value())
-                                            .Add("total_minor", request.total_minor)
-                                            .Add("currency", request.currency)
-                                            .Add("channel", request.channel)
-                                            .Take()));
+    RAPPORT_RETURN_IF_ERROR(AppendContactEvent(transaction, "purchase_recorded", request.contact_id,
+                                               request.occurred_at, actor,
+                                               JsonBuilder()
+                                                   .Add("purchase_id", purchase.id.value())
+                                                   .Add("total_minor", request.total_minor)
+                                                   .Add("currency", request.currency)
+                                                   .Add("channel", request.channel)
+                                                   .Take()));
     if (!recorded.earning.points.zero()) {
       const Timestamp available_at = domain::AvailableAt(request.occurred_at, rules.rules.pending_days, *zone);
       const bool pending = available_at > now;
@@ -374,13 +337,14 @@ LoyaltyService::PurchaseOutcome LoyaltyService::RecordPurchase(const Principal& 
       for (Lot& lot : lots) {
         if (lot.id == posted.lot_ids.front()) recorded.lot = std::move(lot);
       }
-      RAPPORT_RETURN_IF_ERROR(AppendEvent(transaction, "points_earned", request.contact_id, request.occurred_at, actor,
-                                          JsonBuilder()
-                                              .Add("purchase_id", purchase.id.value())
-                                              .Add("points", recorded.earning.points.count())
-                                              .Add("pending", pending)
-                                              .Add("transaction_id", posted.transaction_id)
-                                              .Take()));
+      RAPPORT_RETURN_IF_ERROR(AppendContactEvent(transaction, "points_earned", request.contact_id, request.occurred_at,
+                                                 actor,
+                                                 JsonBuilder()
+                                                     .Add("purchase_id", purchase.id.value())
+                                                     .Add("points", recorded.earning.points.count())
+                                                     .Add("pending", pending)
+                                                     .Add("transaction_id", posted.transaction_id)
+                                                     .Take()));
     }
     RAPPORT_ASSIGN_OR_RETURN(std::optional<Purchase> stored, loyalty.GetPurchase(purchase.id));
     if (!stored) return Internal("purchase " + std::to_string(purchase.id.value()) + " vanished after insert");
@@ -499,13 +463,14 @@ Result<RecordedRefund> LoyaltyService::RefundPurchase(const Principal& principal
                   .points_reversed = taken,
                   .points_written_off = needed};
     RAPPORT_ASSIGN_OR_RETURN(refund.id, transaction.LoyaltyOut().InsertRefund(refund));
-    RAPPORT_RETURN_IF_ERROR(AppendEvent(transaction, "purchase_refunded", purchase->contact_id, occurred_at, actor,
-                                        JsonBuilder()
-                                            .Add("purchase_id", purchase_id.value())
-                                            .Add("refund_id", refund.id)
-                                            .Add("amount_minor", request.amount_minor)
-                                            .Add("currency", purchase->currency)
-                                            .Take()));
+    RAPPORT_RETURN_IF_ERROR(AppendContactEvent(transaction, "purchase_refunded", purchase->contact_id, occurred_at,
+                                               actor,
+                                               JsonBuilder()
+                                                   .Add("purchase_id", purchase_id.value())
+                                                   .Add("refund_id", refund.id)
+                                                   .Add("amount_minor", request.amount_minor)
+                                                   .Add("currency", purchase->currency)
+                                                   .Take()));
     if (reversal.count() > 0) {
       NewLedgerTransaction posting{
           .kind = LedgerKind::kRefund,
@@ -526,13 +491,14 @@ Result<RecordedRefund> LoyaltyService::RefundPurchase(const Principal& principal
         posting.entries.push_back({.account = LedgerAccount::kWrittenOff, .points = -needed});
       }
       RAPPORT_ASSIGN_OR_RETURN(const PostedTransaction posted, transaction.LoyaltyOut().PostTransaction(posting));
-      RAPPORT_RETURN_IF_ERROR(AppendEvent(transaction, "points_reversed", purchase->contact_id, occurred_at, actor,
-                                          JsonBuilder()
-                                              .Add("purchase_id", purchase_id.value())
-                                              .Add("points", taken.count())
-                                              .Add("written_off", needed.count())
-                                              .Add("transaction_id", posted.transaction_id)
-                                              .Take()));
+      RAPPORT_RETURN_IF_ERROR(AppendContactEvent(transaction, "points_reversed", purchase->contact_id, occurred_at,
+                                                 actor,
+                                                 JsonBuilder()
+                                                     .Add("purchase_id", purchase_id.value())
+                                                     .Add("points", taken.count())
+                                                     .Add("written_off", needed.count())
+                                                     .Add("transaction_id", posted.transaction_id)
+                                                     .Take()));
     }
     RAPPORT_ASSIGN_OR_RETURN(std::optional<Purchase> after, loyalty.GetPurchase(purchase_id));
     if (!after) return Internal("purchase " + std::to_string(purchase_id.value()) + " vanished during a refund");
@@ -595,7 +561,7 @@ Result<LedgerTransaction> LoyaltyService::Adjust(const Principal& principal, con
                                              .Add("reason", reason)
                                              .Add("transaction_id", posted.transaction_id)
                                              .Take()));
-    RAPPORT_ASSIGN_OR_RETURN(result, ReadTransactionOf(loyalty, contact, posted.transaction_id));
+    RAPPORT_ASSIGN_OR_RETURN(result, ReadLedgerTransaction(loyalty, contact, posted.transaction_id));
     return Status::Ok();
   }));
   return result;
@@ -616,19 +582,14 @@ Result<std::optional<Purchase>> LoyaltyService::GetPurchase(const Principal& pri
 Result<PurchasePage> LoyaltyService::ListPurchases(const Principal& principal, ContactId contact,
                                                    std::optional<PurchaseId> before, int limit) {
   RAPPORT_RETURN_IF_ERROR(RequireLoyalty(principal, domain::Action::kRead));
-  if (limit < 1 || limit > kLoyaltyPageMax) {
-    return InvalidArgument("limit must be between 1 and " + std::to_string(kLoyaltyPageMax));
-  }
+  RAPPORT_RETURN_IF_ERROR(ValidatePageLimit(limit, kLoyaltyPageMax));
   PurchasePage page;
   RAPPORT_RETURN_IF_ERROR(store_.Read([&](ReadTransaction& transaction) -> Status {
     RAPPORT_RETURN_IF_ERROR(LiveContact(transaction.Relationships(), contact).status());
     RAPPORT_ASSIGN_OR_RETURN(page.items, transaction.Loyalty().ListPurchases(contact, before, limit + 1));
     return Status::Ok();
   }));
-  if (page.items.size() > static_cast<std::size_t>(limit)) {
-    page.items.resize(static_cast<std::size_t>(limit));
-    page.next = page.items.back().id;
-  }
+  page.next = TrimToPage(page.items, limit);
   return page;
 }
 
@@ -673,19 +634,14 @@ Result<LoyaltySummary> LoyaltyService::Summary(const Principal& principal, Conta
 Result<LedgerPage> LoyaltyService::Ledger(const Principal& principal, ContactId contact,
                                           std::optional<std::int64_t> before, int limit) {
   RAPPORT_RETURN_IF_ERROR(RequireLoyalty(principal, domain::Action::kRead));
-  if (limit < 1 || limit > kLoyaltyPageMax) {
-    return InvalidArgument("limit must be between 1 and " + std::to_string(kLoyaltyPageMax));
-  }
+  RAPPORT_RETURN_IF_ERROR(ValidatePageLimit(limit, kLoyaltyPageMax));
   LedgerPage page;
   RAPPORT_RETURN_IF_ERROR(store_.Read([&](ReadTransaction& transaction) -> Status {
     RAPPORT_RETURN_IF_ERROR(LiveContact(transaction.Relationships(), contact).status());
     RAPPORT_ASSIGN_OR_RETURN(page.items, transaction.Loyalty().ListLedger(contact, before, limit + 1));
     return Status::Ok();
   }));
-  if (page.items.size() > static_cast<std::size_t>(limit)) {
-    page.items.resize(static_cast<std::size_t>(limit));
-    page.next = page.items.back().id;
-  }
+  page.next = TrimToPage(page.items, limit);
   return page;
 }
 
@@ -744,9 +700,7 @@ LoyaltyService::RulesOutcome LoyaltyService::PutRules(const Principal& principal
 // ---- jobs -------------------------------------------------------------------
 
 Result<JobRun> LoyaltyService::ReleaseDue(int limit) {
-  if (limit < 1 || limit > kLoyaltyPageMax) {
-    return InvalidArgument("limit must be between 1 and " + std::to_string(kLoyaltyPageMax));
-  }
+  RAPPORT_RETURN_IF_ERROR(ValidatePageLimit(limit, kLoyaltyPageMax));
   const Timestamp now = clock_.Now();
   const std::string actor = SystemPrincipal().Actor();
   JobRun run;
@@ -763,12 +717,13 @@ Result<JobRun> LoyaltyService::ReleaseDue(int limit) {
       posting.entries.push_back({.account = LedgerAccount::kPending, .points = -lot.remaining, .lot_id = lot.id});
       posting.entries.push_back({.account = LedgerAccount::kAvailable, .points = lot.remaining, .lot_id = lot.id});
       RAPPORT_ASSIGN_OR_RETURN(const PostedTransaction posted, transaction.LoyaltyOut().PostTransaction(posting));
-      RAPPORT_RETURN_IF_ERROR(AppendEvent(transaction, "points_released", lot.contact_id, lot.available_at, actor,
-                                          JsonBuilder()
-                                              .Add("points", lot.remaining.count())
-                                              .Add("lot_id", lot.id)
-                                              .Add("transaction_id", posted.transaction_id)
-                                              .Take()));
+      RAPPORT_RETURN_IF_ERROR(AppendContactEvent(transaction, "points_released", lot.contact_id, lot.available_at,
+                                                 actor,
+                                                 JsonBuilder()
+                                                     .Add("points", lot.remaining.count())
+                                                     .Add("lot_id", lot.id)
+                                                     .Add("transaction_id", posted.transaction_id)
+                                                     .Take()));
       ++run.lots;
       run.points += lot.remaining;
     }
@@ -779,9 +734,7 @@ Result<JobRun> LoyaltyService::ReleaseDue(int limit) {
 }
 
 Result<JobRun> LoyaltyService::ExpireDue(int limit) {
-  if (limit < 1 || limit > kLoyaltyPageMax) {
-    return InvalidArgument("limit must be between 1 and " + std::to_string(kLoyaltyPageMax));
-  }
+  RAPPORT_RETURN_IF_ERROR(ValidatePageLimit(limit, kLoyaltyPageMax));
   const Timestamp now = clock_.Now();
   const std::string actor = SystemPrincipal().Actor();
   JobRun run;
@@ -801,12 +754,12 @@ Result<JobRun> LoyaltyService::ExpireDue(int limit) {
       posting.entries.push_back({.account = LedgerAccount::kExpired, .points = total});
       posting.explanation_json = JsonBuilder().Add("why", why).Take();
       RAPPORT_ASSIGN_OR_RETURN(const PostedTransaction posted, transaction.LoyaltyOut().PostTransaction(posting));
-      RAPPORT_RETURN_IF_ERROR(AppendEvent(transaction, "points_expired", contact, now, actor,
-                                          JsonBuilder()
-                                              .Add("points", total.count())
-                                              .Add("why", why)
-                                              .Add("transaction_id", posted.transaction_id)
-                                              .Take()));
+      RAPPORT_RETURN_IF_ERROR(AppendContactEvent(transaction, "points_expired", contact, now, actor,
+                                                 JsonBuilder()
+                                                     .Add("points", total.count())
+                                                     .Add("why", why)
+                                                     .Add("transaction_id", posted.transaction_id)
+                                                     .Take()));
       run.lots += static_cast<std::int64_t>(lots.size());
       run.points += total;
       return Status::Ok();

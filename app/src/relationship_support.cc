@@ -10,9 +10,9 @@ Status RequireRelationships(const Principal& principal, domain::Action action) {
   return AccessService::Authorize(principal, domain::Resource::kRelationships, action);
 }
 
-Status ValidatePageLimit(int limit) {
-  if (limit < 1 || limit > limits::kPageSizeMax) {
-    return InvalidArgument("limit must be between 1 and " + std::to_string(limits::kPageSizeMax));
+Status ValidatePageLimit(int limit, int limit_max) {
+  if (limit < 1 || limit > limit_max) {
+    return InvalidArgument("limit must be between 1 and " + std::to_string(limit_max));
   }
   return Status::Ok();
 }

@@ -5,6 +5,7 @@
 // Thread safety: free functions; the transaction ones run inside a body.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "rapport/app/access_service.h"
 #include "rapport/app/relationships.h"
 #include "rapport/app/store.h"
+#include "rapport/base/limits.h"
 #include "rapport/domain/access.h"
 #include "rapport/domain/duplicates.h"
 
@@ -21,7 +23,16 @@ namespace rapport::app {
 Status RequireRelationships(const Principal& principal, domain::Action action);
 
 // kInvalidArgument unless 1 ≤ limit ≤ limits::kPageSizeMax.
-Status ValidatePageLimit(int limit);
+Status ValidatePageLimit(int limit, int limit_max = limits::kPageSizeMax);
+
+// Cuts items read with limit + 1 rows down to `limit`; returns the id of the
+// last item kept when more remain (the next page's cursor), else nullopt.
+template <typename Item>
+auto TrimToPage(std::vector<Item>& items, int limit) -> std::optional<decltype(items.back().id)> {
+  if (items.size() <= static_cast<std::size_t>(limit)) return std::nullopt;
+  items.resize(static_cast<std::size_t>(limit));
+  return items.back().id;
+}
 
 // The contact, or kNotFound; kFailedPrecondition naming the survivor when it was merged.
 Result<Contact> LiveContact(RelationshipsReader& relationships, ContactId id);

@@ -48,6 +48,7 @@ struct Services {
   app::AccessService* access = nullptr;
   RelationshipServices relationships{};
   app::LoyaltyService* loyalty = nullptr;
+  app::RewardService* rewards = nullptr;
   bool secure_cookies = false;  // ServerOptions::secure_cookies
 };
 

@@ -118,6 +118,7 @@ int Serve(const cli::ServeOptions& options, const Clock& clock, std::string_view
 
   // Before the job runtime, which calls it, so it is destroyed after it.
   app::LoyaltyService loyalty(*store, clock);
+  app::RewardService rewards(*store, clock);
   app::SeededRandom random(std::random_device{}());
   jobs::Worker worker(*store, clock, random, jobs::WorkerOptions{});
   jobs::Scheduler scheduler(*store, clock, jobs::SchedulerOptions{.on_enqueued = [&worker] { worker.Notify(); }});
@@ -157,6 +158,7 @@ int Serve(const cli::ServeOptions& options, const Clock& clock, std::string_view
                                                           .exporter = &exporter,
                                                           .mappings = &mappings};
   dependencies.loyalty = &loyalty;
+  dependencies.rewards = &rewards;
   dependencies.version = std::string(version);
   dependencies.assets = web::EmbeddedAssets();
   dependencies.collectors.push_back(JobMetrics(worker, consumers));

@@ -115,8 +115,15 @@ class AccessApiTest : public ::testing::Test {
     access_ = std::make_unique<app::AccessService>(*store_, clock_, access_options);
     options.port = 0;
     relationships_ = std::make_unique<api_testing::RelationshipStack>(*store_, clock_);
-    http::ServerDependencies dependencies{
-        store_.get(), &clock_, "1.0.0", {}, {}, access_.get(), relationships_->Services(), &relationships_->loyalty};
+    http::ServerDependencies dependencies{store_.get(),
+                                          &clock_,
+                                          "1.0.0",
+                                          {},
+                                          {},
+                                          access_.get(),
+                                          relationships_->Services(),
+                                          &relationships_->loyalty,
+                                          &relationships_->rewards};
     auto server = http::StartServerWithRoutes(options, std::move(dependencies), nullptr);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();

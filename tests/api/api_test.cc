@@ -159,8 +159,15 @@ class ApiTest : public ::testing::Test {
     options.port = 0;
     access_ = std::make_unique<app::AccessService>(*store, clock_);
     relationships_ = std::make_unique<api_testing::RelationshipStack>(*store, clock_);
-    http::ServerDependencies dependencies{
-        store, &clock_, "9.8.7", assets, {}, access_.get(), relationships_->Services(), &relationships_->loyalty};
+    http::ServerDependencies dependencies{store,
+                                          &clock_,
+                                          "9.8.7",
+                                          assets,
+                                          {},
+                                          access_.get(),
+                                          relationships_->Services(),
+                                          &relationships_->loyalty,
+                                          &relationships_->rewards};
     dependencies.collectors.push_back([](http::MetricsSink& sink) {
       sink.Gauge("rapport_test_collector", "A collector the test registers.", 7, {{"kind", "test"}});
     });
@@ -523,8 +530,15 @@ class FailingStoreApiTest : public ::testing::Test {
     spdlog::set_level(spdlog::level::warn);
     http::ServerOptions options;
     options.port = 0;
-    auto server = http::Server::Start(
-        options, {&store_, &clock_, "9.8.7", {}, {}, &access_, relationships_.Services(), &relationships_.loyalty});
+    auto server = http::Server::Start(options, {&store_,
+                                                &clock_,
+                                                "9.8.7",
+                                                {},
+                                                {},
+                                                &access_,
+                                                relationships_.Services(),
+                                                &relationships_.loyalty,
+                                                &relationships_.rewards});
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
   }

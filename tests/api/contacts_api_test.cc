@@ -86,10 +86,17 @@ class ContactsApiTest : public ::testing::Test {
     relationships_ = std::make_unique<api_testing::RelationshipStack>(*store_, clock_);
     http::ServerOptions options;
     options.port = 0;
-    auto server = http::StartServerWithRoutes(
-        options,
-        {store_.get(), &clock_, "1.0.0", {}, {}, access_.get(), relationships_->Services(), &relationships_->loyalty},
-        nullptr);
+    auto server = http::StartServerWithRoutes(options,
+                                              {store_.get(),
+                                               &clock_,
+                                               "1.0.0",
+                                               {},
+                                               {},
+                                               access_.get(),
+                                               relationships_->Services(),
+                                               &relationships_->loyalty,
+                                               &relationships_->rewards},
+                                              nullptr);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
     admin_ = Token("admin", domain::Role::kAdmin);
@@ -235,10 +242,17 @@ TEST_F(ContactsApiTest, ACallingCodeMakesNationalNumbersInternational) {
       *store_, clock_, app::ContactServiceOptions{.default_calling_code = "7"});
   http::ServerOptions options;
   options.port = 0;
-  auto server = http::StartServerWithRoutes(
-      options,
-      {store_.get(), &clock_, "1.0.0", {}, {}, access_.get(), relationships_->Services(), &relationships_->loyalty},
-      nullptr);
+  auto server = http::StartServerWithRoutes(options,
+                                            {store_.get(),
+                                             &clock_,
+                                             "1.0.0",
+                                             {},
+                                             {},
+                                             access_.get(),
+                                             relationships_->Services(),
+                                             &relationships_->loyalty,
+                                             &relationships_->rewards},
+                                            nullptr);
   ASSERT_TRUE(server.ok()) << server.status().ToString();
   server_ = std::move(server).value();
   const std::int64_t id = Create(R"({"first_name":"B","phone":"8 916 123-45-67","other_phones":["(495) 123-45-67"]})");

@@ -11,6 +11,7 @@
 #include "rapport/app/duplicate_service.h"
 #include "rapport/app/import_mappings.h"
 #include "rapport/app/loyalty_service.h"
+#include "rapport/app/reward_service.h"
 #include "rapport/http/server.h"
 
 namespace rapport::api_testing {
@@ -23,7 +24,8 @@ struct RelationshipStack {
         importer(store, clock),
         exporter(store, clock),
         mappings(store, clock),
-        loyalty(store, clock) {}
+        loyalty(store, clock),
+        rewards(store, clock) {}
 
   http::RelationshipServices Services() {
     return http::RelationshipServices{.contacts = &contacts,
@@ -41,6 +43,7 @@ struct RelationshipStack {
   app::ContactExporter exporter;
   app::ImportMappingService mappings;
   app::LoyaltyService loyalty;  // ServerDependencies::loyalty
+  app::RewardService rewards;   // ServerDependencies::rewards
 };
 
 }  // namespace rapport::api_testing

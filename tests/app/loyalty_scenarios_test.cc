@@ -16,9 +16,13 @@
 //   release                            the job that makes pending points available
 //   expire                             the job that expires points
 //   balance                            nothing happens; only the expectations
+//   reward <name> <points> [stock=N]   a catalogue reward priced <points> (app/reward_service.h)
+//   redeem <reward> [quantity=N]       the member redeems it (oldest lots first)
+//   cancel <reward>                    cancels the reward's latest active redemption
 //
 // followed by `=>` and what must hold after the step: `points=N` (earned by
-// a purchase, taken back by a refund, moved by a job), `written_off=N`,
+// a purchase, taken back by a refund, moved by a job, debited by a
+// redemption, credited back by a cancel), `written_off=N`, `redeemed=N`,
 // `available=N`, `pending=N`, `earned=N`, `expired=N`, or
 // `refused <status code name> "<words of the message>"` for a step that must
 // fail and change nothing.
@@ -36,6 +40,7 @@
 
 #include "rapport/app/access_service.h"
 #include "rapport/app/loyalty_rules_json.h"
+#include "rapport/app/reward_service.h"
 
 namespace rapport {
 namespace {
@@ -96,8 +101,11 @@ class LoyaltyScenario : public ::testing::TestWithParam<std::tuple<loyalty_testi
   void SetUp() override {
     if (!database_.Open(std::get<0>(GetParam()), clock_)) GTEST_SKIP() << "RAPPORT_TEST_POSTGRES_URL is not set";
     service_ = &database_.service();
+    rewards_ = std::make_unique<app::RewardService>(database_.store(), clock_);
     member_ = database_.AddMembers(1, clock_.Now()).front();
   }
+
+  void TearDown() override { rewards_.reset(); }
 
   // Options after the positional words: key=value.
   static std::map<std::string, std::string> Options(const std::vector<std::string>& words, std::size_t from) {
@@ -179,6 +187,39 @@ class LoyaltyScenario : public ::testing::TestWithParam<std::tuple<loyalty_testi
           verb == "release" ? service_->ReleaseDue(app::kLoyaltyPageMax) : service_->ExpireDue(app::kLoyaltyPageMax);
       result.status = run.status();
       if (run.ok()) result.values["points"] = run->points.count();
+    } else if (verb == "reward") {
+      const std::map<std::string, std::string> options = Options(words, 3);
+      app::RewardService::RewardOutcome created = rewards_->Create(
+          admin_, origin_,
+          {.name = words.at(1),
+           .points_price = std::stoll(words.at(2)),
+           .stock = options.contains("stock") ? std::optional<std::int64_t>(std::stoll(options.at("stock")))
+                                              : std::nullopt});
+      result.status = created.status;
+      if (created.reward) rewards_by_name_[words.at(1)] = created.reward->id;
+    } else if (verb == "redeem") {
+      EXPECT_TRUE(rewards_by_name_.contains(words.at(1))) << "no reward named " << words.at(1);
+      const std::map<std::string, std::string> options = Options(words, 2);
+      app::RewardService::RedemptionOutcome redeemed =
+          rewards_->Redeem(admin_, origin_,
+                           {.contact_id = member_,
+                            .reward_id = rewards_by_name_[words.at(1)],
+                            .quantity = options.contains("quantity") ? std::stoll(options.at("quantity")) : 1});
+      result.status = redeemed.status;
+      if (redeemed.view) {
+        redemptions_[words.at(1)].push_back(redeemed.view->redemption.id);
+        result.values["points"] = redeemed.view->redemption.points.count();
+      }
+    } else if (verb == "cancel") {
+      std::vector<std::int64_t>& made = redemptions_[words.at(1)];
+      EXPECT_FALSE(made.empty()) << "no active redemption of " << words.at(1);
+      if (made.empty()) return {FailedPrecondition("no active redemption of " + words.at(1)), {}};
+      app::RewardService::RedemptionOutcome cancelled = rewards_->Cancel(admin_, origin_, made.back());
+      result.status = cancelled.status;
+      if (cancelled.view) {
+        made.pop_back();
+        result.values["points"] = cancelled.view->redemption.points.count();
+      }
     } else if (verb != "balance") {
       ADD_FAILURE() << "unknown step: " << step;
     }
@@ -235,6 +276,9 @@ class LoyaltyScenario : public ::testing::TestWithParam<std::tuple<loyalty_testi
   std::int64_t rules_version_ = 0;
   std::map<std::string, PurchaseId> purchases_;
   std::map<std::string, int> currencies_;
+  std::unique_ptr<app::RewardService> rewards_;
+  std::map<std::string, std::int64_t> rewards_by_name_;
+  std::map<std::string, std::vector<std::int64_t>> redemptions_;  // per reward, active ones oldest first
 };
 
 TEST_P(LoyaltyScenario, StatementOfAccountHolds) {

@@ -15,6 +15,7 @@ void RegisterAllRoutes(Router& router) {
   RegisterCardRoutes(router);
   RegisterDuplicateRoutes(router);
   RegisterLoyaltyRoutes(router);
+  RegisterRewardRoutes(router);
 }
 
 }  // namespace rapport::http

@@ -73,31 +73,6 @@ bool IsValidIdempotencyKey(std::string_view key) {
   return true;
 }
 
-std::optional<std::int64_t> PathId(const RequestContext& context, std::string_view name) {
-  return PositiveInteger(context.Param(name));
-}
-
-// ?cursor=: an id from a previous page's "next"; nullopt after answering 400.
-std::optional<std::optional<std::int64_t>> Cursor(const RequestContext& context, std::optional<Response>& problem) {
-  const auto cursor = QueryParam(context.request().query, "cursor");
-  if (!cursor || cursor->empty()) return std::optional<std::int64_t>();
-  const auto value = PositiveInteger(*cursor);
-  if (!value) {
-    problem = InvalidParameter(context, "cursor", "Not a cursor of this list.");
-    return std::nullopt;
-  }
-  return std::optional<std::int64_t>(*value);
-}
-
-void WriteNext(JsonWriter& json, const std::optional<std::int64_t>& next) {
-  json.Key("next");
-  if (next) {
-    json.String(std::to_string(*next));
-  } else {
-    json.Null();
-  }
-}
-
 // --- Purchases
 
 Response PurchaseProblem(const RequestContext& context, const app::LoyaltyService::PurchaseOutcome& outcome) {
@@ -206,7 +181,7 @@ boost::asio::awaitable<Response> ListPurchases(RequestContext& context) {
   std::optional<Response> problem;
   const std::optional<int> limit = PageLimit(context, kLoyaltyPageDefault, problem);
   if (!limit) co_return std::move(*problem);
-  const auto cursor = Cursor(context, problem);
+  const auto cursor = IdCursor(context, problem);
   if (!cursor) co_return std::move(*problem);
   std::optional<PurchaseId> before;
   if (*cursor) before = PurchaseId(**cursor);
@@ -221,7 +196,7 @@ boost::asio::awaitable<Response> ListPurchases(RequestContext& context) {
   json.StartArray();
   for (const app::Purchase& purchase : page->items) WritePurchase(json, purchase);
   json.EndArray();
-  WriteNext(json, page->next ? std::optional<std::int64_t>(page->next->value()) : std::nullopt);
+  WriteIdNext(json, page->next ? std::optional<std::int64_t>(page->next->value()) : std::nullopt);
   json.EndObject();
   co_return RequestContext::Json(200, json.Take());
 }
@@ -273,7 +248,7 @@ boost::asio::awaitable<Response> GetLedger(RequestContext& context) {
   std::optional<Response> problem;
   const std::optional<int> limit = PageLimit(context, kLoyaltyPageDefault, problem);
   if (!limit) co_return std::move(*problem);
-  const auto cursor = Cursor(context, problem);
+  const auto cursor = IdCursor(context, problem);
   if (!cursor) co_return std::move(*problem);
   app::LoyaltyService* loyalty = context.services().loyalty;
   const app::Principal principal = *context.principal();
@@ -286,7 +261,7 @@ boost::asio::awaitable<Response> GetLedger(RequestContext& context) {
   json.StartArray();
   for (const app::LedgerTransaction& transaction : page->items) WriteLedgerTransaction(json, transaction);
   json.EndArray();
-  WriteNext(json, page->next);
+  WriteIdNext(json, page->next);
   json.EndObject();
   co_return RequestContext::Json(200, json.Take());
 }

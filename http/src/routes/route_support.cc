@@ -75,4 +75,28 @@ std::string PageSchema(std::string_view item_schema) {
          std::string(item_schema) + R"(},"next":{"type":["string","null"]}}})";
 }
 
+std::optional<std::int64_t> PathId(const RequestContext& context, std::string_view name) {
+  return PositiveInteger(context.Param(name));
+}
+
+std::optional<std::optional<std::int64_t>> IdCursor(const RequestContext& context, std::optional<Response>& problem) {
+  const auto cursor = QueryParam(context.request().query, "cursor");
+  if (!cursor || cursor->empty()) return std::optional<std::int64_t>();
+  const auto value = PositiveInteger(*cursor);
+  if (!value) {
+    problem = InvalidParameter(context, "cursor", "Not a cursor of this list.");
+    return std::nullopt;
+  }
+  return std::optional<std::int64_t>(*value);
+}
+
+void WriteIdNext(JsonWriter& json, const std::optional<std::int64_t>& next) {
+  json.Key("next");
+  if (next) {
+    json.String(std::to_string(*next));
+  } else {
+    json.Null();
+  }
+}
+
 }  // namespace rapport::http

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "json.h"
 #include "message.h"
 #include "request_context.h"
 
@@ -27,6 +28,17 @@ Response InvalidParameter(const RequestContext& context, std::string name, std::
 // The page size from ?limit= (1..limits::kPageSizeMax, `fallback` when absent);
 // nullopt after answering 400 into `problem`.
 std::optional<int> PageLimit(const RequestContext& context, int fallback, std::optional<Response>& problem);
+
+// The positive integer path parameter `name`; nullopt when malformed.
+std::optional<std::int64_t> PathId(const RequestContext& context, std::string_view name);
+
+// ?cursor= of a list whose cursor is the id of the last item of the previous
+// page: an empty inner value for the first page; nullopt after answering 400
+// into `problem`.
+std::optional<std::optional<std::int64_t>> IdCursor(const RequestContext& context, std::optional<Response>& problem);
+
+// "next": that id as a string, or null on the last page.
+void WriteIdNext(JsonWriter& json, const std::optional<std::int64_t>& next);
 
 // 204 with no body.
 Response NoContent();

@@ -17,6 +17,7 @@ void RegisterCardRoutes(Router& router);       // notes, tasks, consents, intere
 void RegisterDuplicateRoutes(Router& router);  // /api/v1/duplicates, merges and their undo
 void RegisterTransferRoutes(Router& router);   // contact import (with preview and mappings) and export
 void RegisterLoyaltyRoutes(Router& router);    // purchases, refunds, points, ledger, adjustments, rules
+void RegisterRewardRoutes(Router& router);     // /api/v1/rewards, /api/v1/redemptions, a member's redemptions
 void RegisterAllRoutes(Router& router);
 
 }  // namespace rapport::http

@@ -651,6 +651,32 @@ class FakeLoyalty final : public LoyaltyReader, public LoyaltyWriter {
   static Status Refused() { return FailedPrecondition("loyalty is not part of the jobs fake"); }
 };
 
+class FakeRewards final : public RewardsReader, public RewardsWriter {
+ public:
+  Result<std::optional<Reward>> GetReward(std::int64_t) override { return Refused(); }
+  Result<std::vector<Reward>> ListRewards(const RewardFilter&, std::optional<std::int64_t>, int) override {
+    return Refused();
+  }
+  Result<std::optional<Redemption>> GetRedemption(std::int64_t) override { return Refused(); }
+  Result<std::vector<Redemption>> ListRedemptions(ContactId, std::optional<std::int64_t>, int) override {
+    return Refused();
+  }
+  Result<std::optional<Redemption>> FindRedemptionByExternalId(ContactId, std::string_view) override {
+    return Refused();
+  }
+  Result<std::int64_t> ActiveQuantity(ContactId, std::int64_t) override { return Refused(); }
+  Result<std::int64_t> InsertReward(const Reward&) override { return Refused(); }
+  Status UpdateReward(const Reward&) override { return Refused(); }
+  Status LockMember(ContactId) override { return Refused(); }
+  Result<bool> TakeStock(std::int64_t, std::int64_t) override { return Refused(); }
+  Status RestoreStock(std::int64_t, std::int64_t) override { return Refused(); }
+  Result<std::int64_t> InsertRedemption(const Redemption&) override { return Refused(); }
+  Status CancelRedemption(std::int64_t, std::int64_t, Timestamp) override { return Refused(); }
+
+ private:
+  static Status Refused() { return FailedPrecondition("rewards are not part of the jobs fake"); }
+};
+
 }  // namespace unsupported
 
 class FakeTransaction final : public app::WriteTransaction {
@@ -675,6 +701,8 @@ class FakeTransaction final : public app::WriteTransaction {
   app::CardDetailsWriter& CardDetailsOut() override { return card_details_; }
   app::LoyaltyReader& Loyalty() override { return loyalty_; }
   app::LoyaltyWriter& LoyaltyOut() override { return loyalty_; }
+  app::RewardsReader& Rewards() override { return rewards_; }
+  app::RewardsWriter& RewardsOut() override { return rewards_; }
 
  private:
   FakeJobQueue jobs_;
@@ -685,6 +713,7 @@ class FakeTransaction final : public app::WriteTransaction {
   unsupported::FakeRelationships relationships_;
   unsupported::FakeCardDetails card_details_;
   unsupported::FakeLoyalty loyalty_;
+  unsupported::FakeRewards rewards_;
 };
 
 class FakeStore final : public app::Store {

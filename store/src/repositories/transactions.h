@@ -14,6 +14,7 @@
 #include "repositories/job_queue.h"
 #include "repositories/loyalty.h"
 #include "repositories/relationships.h"
+#include "repositories/rewards.h"
 
 #include "rapport/app/store.h"
 
@@ -28,7 +29,8 @@ class SqlReadTransaction final : public app::ReadTransaction {
         accounts_(session),
         relationships_(session, now),
         card_details_(session, now),
-        loyalty_(session, now) {}
+        loyalty_(session, now),
+        rewards_(session, now) {}
   app::EventLogReader& Events() override { return events_; }
   app::JobQueue& Jobs() override { return jobs_; }
   app::DirectoryReader& Directory() override { return directory_; }
@@ -36,6 +38,7 @@ class SqlReadTransaction final : public app::ReadTransaction {
   app::RelationshipsReader& Relationships() override { return relationships_; }
   app::CardDetailsReader& CardDetails() override { return card_details_; }
   app::LoyaltyReader& Loyalty() override { return loyalty_; }
+  app::RewardsReader& Rewards() override { return rewards_; }
 
  private:
   SqlEventLog events_;
@@ -45,6 +48,7 @@ class SqlReadTransaction final : public app::ReadTransaction {
   SqlRelationships relationships_;
   SqlCardDetails card_details_;
   SqlLoyalty loyalty_;
+  SqlRewards rewards_;
 };
 
 class SqlWriteTransaction final : public app::WriteTransaction {
@@ -59,7 +63,8 @@ class SqlWriteTransaction final : public app::WriteTransaction {
         accounts_(session),
         relationships_(session, now),
         card_details_(session, now),
-        loyalty_(session, now) {}
+        loyalty_(session, now),
+        rewards_(session, now) {}
   app::EventLogReader& Events() override { return events_; }
   app::JobQueue& Jobs() override { return jobs_; }
   app::DirectoryReader& Directory() override { return directory_; }
@@ -74,6 +79,8 @@ class SqlWriteTransaction final : public app::WriteTransaction {
   app::CardDetailsWriter& CardDetailsOut() override { return card_details_; }
   app::LoyaltyReader& Loyalty() override { return loyalty_; }
   app::LoyaltyWriter& LoyaltyOut() override { return loyalty_; }
+  app::RewardsReader& Rewards() override { return rewards_; }
+  app::RewardsWriter& RewardsOut() override { return rewards_; }
 
  private:
   SqlEventLog events_;
@@ -84,6 +91,7 @@ class SqlWriteTransaction final : public app::WriteTransaction {
   SqlRelationships relationships_;
   SqlCardDetails card_details_;
   SqlLoyalty loyalty_;
+  SqlRewards rewards_;
 };
 
 }  // namespace rapport::store

@@ -33,6 +33,7 @@
 #include "rapport/app/job_queue.h"
 #include "rapport/app/loyalty.h"
 #include "rapport/app/relationships.h"
+#include "rapport/app/rewards.h"
 #include "rapport/base/clock.h"
 #include "rapport/base/status.h"
 
@@ -51,6 +52,7 @@ class ReadTransaction {
   virtual RelationshipsReader& Relationships() = 0;
   virtual CardDetailsReader& CardDetails() = 0;
   virtual LoyaltyReader& Loyalty() = 0;
+  virtual RewardsReader& Rewards() = 0;
 };
 
 class WriteTransaction : public ReadTransaction {
@@ -62,6 +64,7 @@ class WriteTransaction : public ReadTransaction {
   virtual RelationshipsWriter& RelationshipsOut() = 0;
   virtual CardDetailsWriter& CardDetailsOut() = 0;
   virtual LoyaltyWriter& LoyaltyOut() = 0;
+  virtual RewardsWriter& RewardsOut() = 0;
 };
 
 // Counters for /metrics; monotonic except the gauges marked so.

@@ -28,6 +28,7 @@
 #include "rapport/app/duplicate_service.h"
 #include "rapport/app/import_mappings.h"
 #include "rapport/app/loyalty_service.h"
+#include "rapport/app/reward_service.h"
 #include "rapport/app/store.h"
 #include "rapport/base/clock.h"
 #include "rapport/base/limits.h"
@@ -101,6 +102,7 @@ struct ServerDependencies {
   app::AccessService* access = nullptr;      // required: authenticates every non-public request
   RelationshipServices relationships{};      // required
   app::LoyaltyService* loyalty = nullptr;    // required: the loyalty programme
+  app::RewardService* rewards = nullptr;     // required: the rewards catalogue and redemptions
 };
 
 class Server {

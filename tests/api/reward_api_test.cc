@@ -1,0 +1,429 @@
+// Rewards scenarios against the real server over a real SQLite store:
+//  * the catalogue: create, read, patch (null clears stock and limits), list
+//    active or all with a cursor, field errors as 422 invalid_reward and
+//    malformed bodies as 400;
+//  * redemptions: 201 with the balance after, a retry by external id 200
+//    with Idempotent-Replayed: true, cancel 200 and again 409, a member's
+//    redemptions newest first;
+//  * every 409 code (not_available, out_of_stock, limit_reached,
+//    insufficient_points, already_cancelled, external_id_reused) and 422
+//    invalid_redemption;
+//  * who may call what, checked against every rewards route the server has,
+//    and the OpenAPI document describing each.
+// The clock is fake and fixed.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <spdlog/spdlog.h>
+
+#include "http_client.h"
+#include "relationship_services.h"
+#include "router.h"
+#include "routes/routes.h"
+#include "server_testing.h"
+
+#include "rapport/app/access_service.h"
+#include "rapport/store/open_store.h"
+
+namespace rapport::api_test {
+namespace {
+
+using domain::Role;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+constexpr std::int64_t kNowUnixSeconds = 1'772'366'400;  // 2026-03-01T12:00:00Z
+
+rapidjson::Document Parse(const std::string& body) {
+  rapidjson::Document document;
+  document.Parse(body.c_str());
+  EXPECT_FALSE(document.HasParseError()) << body.substr(0, 300);
+  return document;
+}
+
+std::string Text(const rapidjson::Value& value) { return value.IsString() ? value.GetString() : "<not a string>"; }
+
+bool NamesField(const rapidjson::Document& problem, const std::string& field) {
+  if (!problem.HasMember("errors") || !problem["errors"].IsArray()) return false;
+  for (const auto& error : problem["errors"].GetArray()) {
+    if (Text(error["field"]) == field) return true;
+  }
+  return false;
+}
+
+bool IsRewardsRoute(const http::Route& route) {
+  return route.permission.kind == app::Permission::Kind::kGranted &&
+         route.permission.resource == domain::Resource::kLoyalty &&
+         route.operation.tags == std::vector<std::string>{"rewards"};
+}
+
+class RewardApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    spdlog::set_level(spdlog::level::warn);
+    directory_ =
+        std::filesystem::temp_directory_path() / ("rapport-reward-api-" + std::to_string(::getpid()) + "-" +
+                                                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(directory_);
+    std::filesystem::create_directories(directory_);
+    app::StoreOptions store_options;
+    store_options.database = (directory_ / "rapport.db").string();
+    store_options.sqlite_synchronous = app::SqliteSynchronous::kNormal;
+    store_options.clock = &clock_;
+    auto store = store::OpenStore(store_options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+    app::AccessOptions access_options;
+    access_options.token_requests_per_second = 0;
+    access_ = std::make_unique<app::AccessService>(*store_, clock_, access_options);
+    stack_ = std::make_unique<api_testing::RelationshipStack>(*store_, clock_);
+    http::ServerOptions options;
+    options.port = 0;
+    http::ServerDependencies dependencies{store_.get(),       &clock_,          "1.0.0",         {}, {}, access_.get(),
+                                          stack_->Services(), &stack_->loyalty, &stack_->rewards};
+    auto server = http::StartServerWithRoutes(options, std::move(dependencies), nullptr);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(server).value();
+    manager_ = Token("manager", Role::kManager);
+    agent_ = Token("agent", Role::kAgent);
+    analyst_ = Token("analyst", Role::kAnalyst);
+    contact_ = CreateContact("Ada");
+    Earn(contact_, 100'000);  // 1,000 points
+  }
+
+  void TearDown() override {
+    if (server_) server_->Shutdown();
+    server_.reset();
+    if (store_) {
+      EXPECT_TRUE(store_->Close().ok());
+    }
+    std::filesystem::remove_all(directory_);
+  }
+
+  std::string Token(const std::string& name, Role role) {
+    auto token = access_->CreateToken(app::AccessService::Operator("test"), {}, name, role);
+    EXPECT_TRUE(token.ok()) << token.status().ToString();
+    return token.ok() ? token->secret : "";
+  }
+
+  HttpResult Call(const std::string& method, const std::string& target, const std::string& body = "",
+                  const std::string* token = nullptr) {
+    TestClient client(server_->port());
+    Headers headers = {{"Authorization", "Bearer " + (token ? *token : manager_)}};
+    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+    return client.Send(method, target, headers, body);
+  }
+
+  std::int64_t CreateContact(const std::string& name) {
+    const HttpResult result = Call("POST", "/api/v1/contacts", R"({"first_name":")" + name + R"("})");
+    EXPECT_EQ(result.status, 201) << result.body;
+    return result.status == 201 ? Parse(result.body)["id"].GetInt64() : 0;
+  }
+
+  void Earn(std::int64_t contact, std::int64_t total_minor) {
+    const HttpResult result =
+        Call("POST", "/api/v1/purchases",
+             R"({"contact_id":)" + std::to_string(contact) + R"(,"total_minor":)" + std::to_string(total_minor) +
+                 R"(,"currency":"EUR","occurred_at":"2026-03-01T09:30:00Z"})");
+    EXPECT_EQ(result.status, 201) << result.body;
+  }
+
+  // Creates a reward from the members in `extra` (a JSON fragment); returns its id.
+  std::int64_t CreateReward(std::int64_t price, const std::string& extra = "") {
+    const HttpResult result =
+        Call("POST", "/api/v1/rewards", R"({"name":"Mug","points_price":)" + std::to_string(price) + extra + "}");
+    EXPECT_EQ(result.status, 201) << result.body;
+    return result.status == 201 ? Parse(result.body)["id"].GetInt64() : 0;
+  }
+
+  std::string RedemptionBody(std::int64_t reward, std::int64_t quantity = 1, const std::string& external_id = "") {
+    std::string body = R"({"contact_id":)" + std::to_string(contact_) + R"(,"reward_id":)" + std::to_string(reward) +
+                       R"(,"quantity":)" + std::to_string(quantity);
+    if (!external_id.empty()) body += R"(,"external_id":")" + external_id + "\"";
+    return body + "}";
+  }
+
+  void ExpectConflict(const HttpResult& result, const std::string& code) {
+    EXPECT_EQ(result.status, 409) << result.body;
+    EXPECT_EQ(Text(Parse(result.body)["code"]), code) << result.body;
+  }
+
+  void ExpectLedgerChecks() {
+    const HttpResult result = Call("GET", "/api/v1/loyalty/check");
+    ASSERT_EQ(result.status, 200) << result.body;
+    EXPECT_TRUE(Parse(result.body)["ok"].GetBool()) << result.body;
+  }
+
+  FakeClock clock_{FromUnixMicros(kNowUnixSeconds * 1'000'000)};
+  std::filesystem::path directory_;
+  std::unique_ptr<app::Store> store_;
+  std::unique_ptr<app::AccessService> access_;
+  std::unique_ptr<api_testing::RelationshipStack> stack_;
+  std::unique_ptr<http::Server> server_;
+  std::string manager_;
+  std::string agent_;
+  std::string analyst_;
+  std::int64_t contact_ = 0;
+};
+
+TEST_F(RewardApiTest, CatalogueCreateReadPatchAndList) {
+  HttpResult result = Call("POST", "/api/v1/rewards",
+                           R"({"name":"Cinema ticket","description":"Any film","kind":"discount","points_price":300,)"
+                           R"("stock":10,"per_customer_limit":2,"available_from":"2026-03-01T00:00:00Z",)"
+                           R"("available_until":null})");
+  ASSERT_EQ(result.status, 201) << result.body;
+  rapidjson::Document reward = Parse(result.body);
+  const std::int64_t id = reward["id"].GetInt64();
+  EXPECT_EQ(Text(reward["name"]), "Cinema ticket");
+  EXPECT_EQ(Text(reward["kind"]), "discount");
+  EXPECT_EQ(reward["points_price"].GetInt64(), 300);
+  EXPECT_EQ(reward["stock"].GetInt64(), 10);
+  EXPECT_EQ(reward["per_customer_limit"].GetInt64(), 2);
+  EXPECT_EQ(Text(reward["available_from"]), "2026-03-01T00:00:00.000000Z");
+  EXPECT_TRUE(reward["available_until"].IsNull());
+  EXPECT_TRUE(reward["active"].GetBool());
+
+  result = Call("GET", "/api/v1/rewards/" + std::to_string(id));
+  ASSERT_EQ(result.status, 200) << result.body;
+  EXPECT_EQ(Text(Parse(result.body)["description"]), "Any film");
+  EXPECT_EQ(Call("GET", "/api/v1/rewards/999").status, 404);
+
+  result = Call("PATCH", "/api/v1/rewards/" + std::to_string(id),
+                R"({"stock":null,"per_customer_limit":null,"points_price":250,"active":false})");
+  ASSERT_EQ(result.status, 200) << result.body;
+  reward = Parse(result.body);
+  EXPECT_TRUE(reward["stock"].IsNull());
+  EXPECT_TRUE(reward["per_customer_limit"].IsNull());
+  EXPECT_EQ(reward["points_price"].GetInt64(), 250);
+  EXPECT_FALSE(reward["active"].GetBool());
+  EXPECT_EQ(Text(reward["name"]), "Cinema ticket");
+  EXPECT_EQ(Call("PATCH", "/api/v1/rewards/999", R"({"active":true})").status, 404);
+
+  const std::int64_t second = CreateReward(10);
+  const std::int64_t third = CreateReward(20);
+  result = Call("GET", "/api/v1/rewards");
+  ASSERT_EQ(result.status, 200) << result.body;
+  rapidjson::Document page = Parse(result.body);
+  ASSERT_EQ(page["items"].Size(), 2u);  // the inactive one is left out
+  EXPECT_EQ(page["items"][0]["id"].GetInt64(), second);
+  result = Call("GET", "/api/v1/rewards?include_inactive=true&limit=2");
+  page = Parse(result.body);
+  ASSERT_EQ(page["items"].Size(), 2u);
+  EXPECT_EQ(page["items"][0]["id"].GetInt64(), id);
+  ASSERT_TRUE(page["next"].IsString());
+  result = Call("GET", "/api/v1/rewards?include_inactive=true&limit=2&cursor=" + Text(page["next"]));
+  page = Parse(result.body);
+  ASSERT_EQ(page["items"].Size(), 1u);
+  EXPECT_EQ(page["items"][0]["id"].GetInt64(), third);
+  EXPECT_TRUE(page["next"].IsNull());
+  EXPECT_EQ(Call("GET", "/api/v1/rewards?include_inactive=maybe").status, 400);
+}
+
+TEST_F(RewardApiTest, BadRewardBodiesNameTheirField) {
+  struct Case {
+    std::string body;
+    int status;
+    std::string code;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {R"({"points_price":10})", 400, "validation_failed", "name"},
+      {R"({"name":"Mug"})", 400, "validation_failed", "points_price"},
+      {R"({"name":"Mug","points_price":"ten"})", 400, "validation_failed", "points_price"},
+      {R"({"name":"Mug","points_price":10,"colour":"red"})", 400, "validation_failed", "colour"},
+      {R"({"name":"Mug","points_price":10,"available_from":"tomorrow"})", 400, "validation_failed", "available_from"},
+      {R"({"name":"","points_price":10})", 422, "invalid_reward", "name"},
+      {R"({"name":")" + std::string(201, 'n') + R"(","points_price":10})", 422, "invalid_reward", "name"},
+      {R"({"name":"Mug","points_price":0})", 422, "invalid_reward", "points_price"},
+      {R"({"name":"Mug","points_price":10,"kind":"voucher"})", 422, "invalid_reward", "kind"},
+      {R"({"name":"Mug","points_price":10,"stock":-1})", 422, "invalid_reward", "stock"},
+      {R"({"name":"Mug","points_price":10,"per_customer_limit":0})", 422, "invalid_reward", "per_customer_limit"},
+      {R"({"name":"Mug","points_price":10,"available_from":"2026-03-02T00:00:00Z",)"
+       R"("available_until":"2026-03-01T00:00:00Z"})",
+       422, "invalid_reward", "available_until"},
+  };
+  for (const Case& test : cases) {
+    SCOPED_TRACE(test.body);
+    const HttpResult result = Call("POST", "/api/v1/rewards", test.body);
+    EXPECT_EQ(result.status, test.status) << result.body;
+    const rapidjson::Document problem = Parse(result.body);
+    EXPECT_EQ(Text(problem["code"]), test.code);
+    EXPECT_TRUE(NamesField(problem, test.field)) << result.body;
+  }
+  EXPECT_EQ(Call("POST", "/api/v1/rewards", "[1]").status, 400);
+  const std::int64_t id = CreateReward(10);
+  const HttpResult patched = Call("PATCH", "/api/v1/rewards/" + std::to_string(id), R"({"points_price":-5})");
+  EXPECT_EQ(patched.status, 422) << patched.body;
+  EXPECT_TRUE(NamesField(Parse(patched.body), "points_price"));
+}
+
+TEST_F(RewardApiTest, RedeemReplayCancelAndList) {
+  const std::int64_t reward = CreateReward(150, R"(,"stock":5)");
+  HttpResult result = Call("POST", "/api/v1/redemptions", RedemptionBody(reward, 2, "order-7"));
+  ASSERT_EQ(result.status, 201) << result.body;
+  EXPECT_FALSE(result.headers.contains("idempotent-replayed"));
+  rapidjson::Document answer = Parse(result.body);
+  const std::int64_t redemption = answer["redemption"]["id"].GetInt64();
+  EXPECT_EQ(answer["redemption"]["points"].GetInt64(), 300);
+  EXPECT_EQ(answer["redemption"]["quantity"].GetInt64(), 2);
+  EXPECT_EQ(Text(answer["redemption"]["state"]), "active");
+  EXPECT_EQ(Text(answer["redemption"]["external_id"]), "order-7");
+  EXPECT_TRUE(answer["redemption"]["cancel_transaction_id"].IsNull());
+  EXPECT_EQ(answer["reward"]["stock"].GetInt64(), 3);
+  EXPECT_EQ(answer["points_balance"].GetInt64(), 700);
+
+  result = Call("POST", "/api/v1/redemptions", RedemptionBody(reward, 2, "order-7"));
+  ASSERT_EQ(result.status, 200) << result.body;
+  EXPECT_EQ(result.headers["idempotent-replayed"], "true");
+  answer = Parse(result.body);
+  EXPECT_EQ(answer["redemption"]["id"].GetInt64(), redemption);
+  EXPECT_EQ(answer["points_balance"].GetInt64(), 700);
+
+  result = Call("POST", "/api/v1/redemptions/" + std::to_string(redemption) + "/cancel");
+  ASSERT_EQ(result.status, 200) << result.body;
+  answer = Parse(result.body);
+  EXPECT_EQ(Text(answer["redemption"]["state"]), "cancelled");
+  EXPECT_TRUE(answer["redemption"]["cancel_transaction_id"].IsInt64());
+  EXPECT_TRUE(answer["redemption"]["cancelled_at"].IsString());
+  EXPECT_EQ(answer["reward"]["stock"].GetInt64(), 5);
+  EXPECT_EQ(answer["points_balance"].GetInt64(), 1'000);
+  ExpectConflict(Call("POST", "/api/v1/redemptions/" + std::to_string(redemption) + "/cancel"), "already_cancelled");
+  EXPECT_EQ(Call("POST", "/api/v1/redemptions/999/cancel").status, 404);
+
+  result = Call("POST", "/api/v1/redemptions", RedemptionBody(reward, 1));
+  ASSERT_EQ(result.status, 201) << result.body;
+  const std::int64_t second = Parse(result.body)["redemption"]["id"].GetInt64();
+  result = Call("GET", "/api/v1/contacts/" + std::to_string(contact_) + "/redemptions?limit=1");
+  ASSERT_EQ(result.status, 200) << result.body;
+  rapidjson::Document page = Parse(result.body);
+  ASSERT_EQ(page["items"].Size(), 1u);
+  EXPECT_EQ(page["items"][0]["id"].GetInt64(), second);
+  ASSERT_TRUE(page["next"].IsString());
+  result =
+      Call("GET", "/api/v1/contacts/" + std::to_string(contact_) + "/redemptions?limit=1&cursor=" + Text(page["next"]));
+  page = Parse(result.body);
+  ASSERT_EQ(page["items"].Size(), 1u);
+  EXPECT_EQ(page["items"][0]["id"].GetInt64(), redemption);
+  EXPECT_EQ(Call("GET", "/api/v1/contacts/999/redemptions").status, 404);
+  ExpectLedgerChecks();
+}
+
+TEST_F(RewardApiTest, EachRefusalHasItsCode) {
+  ExpectConflict(Call("POST", "/api/v1/redemptions", RedemptionBody(CreateReward(10, R"(,"stock":0)"))),
+                 "out_of_stock");
+  const std::int64_t limited = CreateReward(10, R"(,"per_customer_limit":1)");
+  ASSERT_EQ(Call("POST", "/api/v1/redemptions", RedemptionBody(limited)).status, 201);
+  ExpectConflict(Call("POST", "/api/v1/redemptions", RedemptionBody(limited)), "limit_reached");
+  const HttpResult poor = Call("POST", "/api/v1/redemptions", RedemptionBody(CreateReward(5'000)));
+  ExpectConflict(poor, "insufficient_points");
+  EXPECT_NE(Text(Parse(poor.body)["detail"]).find("the balance is 990 points"), std::string::npos) << poor.body;
+  ExpectConflict(Call("POST", "/api/v1/redemptions",
+                      RedemptionBody(CreateReward(10, R"(,"available_from":"2026-03-02T00:00:00Z")"))),
+                 "not_available");
+  ExpectConflict(Call("POST", "/api/v1/redemptions",
+                      RedemptionBody(CreateReward(10, R"(,"available_until":"2026-03-01T12:00:00Z")"))),
+                 "not_available");
+  ExpectConflict(Call("POST", "/api/v1/redemptions", RedemptionBody(CreateReward(10, R"(,"active":false)"))),
+                 "not_available");
+  const std::int64_t open = CreateReward(10);
+  ASSERT_EQ(Call("POST", "/api/v1/redemptions", RedemptionBody(open, 1, "x-1")).status, 201);
+  ExpectConflict(Call("POST", "/api/v1/redemptions", RedemptionBody(open, 2, "x-1")), "external_id_reused");
+
+  HttpResult invalid = Call("POST", "/api/v1/redemptions", RedemptionBody(open, 101));
+  EXPECT_EQ(invalid.status, 422) << invalid.body;
+  EXPECT_EQ(Text(Parse(invalid.body)["code"]), "invalid_redemption");
+  EXPECT_TRUE(NamesField(Parse(invalid.body), "quantity"));
+  invalid = Call("POST", "/api/v1/redemptions", RedemptionBody(999));
+  EXPECT_EQ(invalid.status, 422) << invalid.body;
+  EXPECT_TRUE(NamesField(Parse(invalid.body), "reward_id"));
+  EXPECT_EQ(Call("POST", "/api/v1/redemptions", R"({"reward_id":1})").status, 400);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/redemptions", R"({"contact_id":999,"reward_id":)" + std::to_string(open) + "}").status,
+      404);
+  ExpectLedgerChecks();
+}
+
+TEST_F(RewardApiTest, AgentsAndAnalystsReadManagersDoEverything) {
+  const std::int64_t reward = CreateReward(10);
+  const HttpResult redeemed = Call("POST", "/api/v1/redemptions", RedemptionBody(reward));
+  ASSERT_EQ(redeemed.status, 201) << redeemed.body;
+  const std::string redemption = std::to_string(Parse(redeemed.body)["redemption"]["id"].GetInt64());
+  const std::string contact = std::to_string(contact_);
+  struct Row {
+    std::string method;
+    std::string pattern;
+    std::string target;
+    std::string body;
+    bool read;  // loyalty read suffices
+  };
+  const std::vector<Row> rows = {
+      {"GET", "/api/v1/rewards", "/api/v1/rewards", "", true},
+      {"POST", "/api/v1/rewards", "/api/v1/rewards", R"({"name":"Cap","points_price":5})", false},
+      {"GET", "/api/v1/rewards/{reward_id}", "/api/v1/rewards/" + std::to_string(reward), "", true},
+      {"PATCH", "/api/v1/rewards/{reward_id}", "/api/v1/rewards/" + std::to_string(reward), R"({"stock":9})", false},
+      {"POST", "/api/v1/redemptions", "/api/v1/redemptions", RedemptionBody(reward), false},
+      {"POST", "/api/v1/redemptions/{redemption_id}/cancel", "/api/v1/redemptions/" + redemption + "/cancel", "",
+       false},
+      {"GET", "/api/v1/contacts/{contact_id}/redemptions", "/api/v1/contacts/" + contact + "/redemptions", "", true},
+  };
+
+  // The table lists every rewards route the server has.
+  http::Router router;
+  http::RegisterAllRoutes(router);
+  std::set<std::string> served;
+  for (const http::Route& route : router.routes()) {
+    if (IsRewardsRoute(route)) served.insert(std::string(http::MethodName(route.method)) + " " + route.pattern);
+  }
+  std::set<std::string> listed;
+  for (const Row& row : rows) listed.insert(row.method + " " + row.pattern);
+  EXPECT_EQ(listed, served);
+
+  const std::map<std::string, const std::string*> readers = {{"agent", &agent_}, {"analyst", &analyst_}};
+  for (const Row& row : rows) {
+    for (const auto& [name, token] : readers) {
+      SCOPED_TRACE(row.method + " " + row.target + " as " + name);
+      const HttpResult result = Call(row.method, row.target, row.body, token);
+      EXPECT_EQ(result.status, row.read ? 200 : 403) << result.body;
+    }
+    SCOPED_TRACE(row.method + " " + row.target + " as manager");
+    const HttpResult result = Call(row.method, row.target, row.body);
+    EXPECT_TRUE(result.status == 200 || result.status == 201) << result.status << " " << result.body;
+  }
+}
+
+TEST_F(RewardApiTest, TheOpenApiDocumentDescribesEveryRewardsOperation) {
+  const HttpResult result = Call("GET", "/api/v1/openapi.json");
+  ASSERT_EQ(result.status, 200);
+  const rapidjson::Document document = Parse(result.body);
+  ASSERT_TRUE(document.IsObject());
+  http::Router router;
+  http::RegisterAllRoutes(router);
+  int described = 0;
+  for (const http::Route& route : router.routes()) {
+    if (!IsRewardsRoute(route)) continue;
+    const std::string method = http::ToLowerAscii(http::MethodName(route.method));
+    SCOPED_TRACE(method + " " + route.pattern);
+    ASSERT_TRUE(document["paths"].HasMember(route.pattern.c_str()));
+    const auto& operation = document["paths"][route.pattern.c_str()][method.c_str()];
+    ASSERT_TRUE(operation.IsObject());
+    EXPECT_EQ(Text(operation["tags"][0]), "rewards");
+    bool has_success_schema = false;
+    for (const auto& response : operation["responses"].GetObject()) {
+      const std::string status = response.name.GetString();
+      if (status.starts_with('2'))
+        has_success_schema = response.value["content"]["application/json"].HasMember("schema");
+    }
+    EXPECT_TRUE(has_success_schema);
+    if (method != "get" && !route.pattern.ends_with("/cancel")) EXPECT_TRUE(operation.HasMember("requestBody"));
+    ++described;
+  }
+  EXPECT_EQ(described, 7);
+}
+
+}  // namespace
+}  // namespace rapport::api_test
