@@ -24,6 +24,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http_client.h"
+#include "loyalty_api_fixture.h"
 #include "relationship_services.h"
 #include "router.h"
 #include "routes/routes.h"
@@ -36,7 +37,6 @@ namespace rapport::api_test {
 namespace {
 
 using domain::Role;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // 2026-03-01T12:00:00Z: purchases happen the same morning.
 constexpr std::int64_t kNowUnixSeconds = 1'772'366'400;
@@ -61,68 +61,14 @@ bool NamesField(const rapidjson::Document& problem, const char* member, const st
   return false;
 }
 
-class LoyaltyApiTest : public ::testing::Test {
+class LoyaltyApiTest : public LoyaltyApiFixture {
  protected:
+  LoyaltyApiTest() : LoyaltyApiFixture("loyalty-api", FromUnixMicros(kNowUnixSeconds * 1'000'000)) {}
+
   void SetUp() override {
-    spdlog::set_level(spdlog::level::warn);
-    directory_ =
-        std::filesystem::temp_directory_path() / ("rapport-loyalty-api-" + std::to_string(::getpid()) + "-" +
-                                                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(directory_);
-    std::filesystem::create_directories(directory_);
-    app::StoreOptions store_options;
-    store_options.database = (directory_ / "rapport.db").string();
-    store_options.sqlite_synchronous = app::SqliteSynchronous::kNormal;
-    store_options.clock = &clock_;
-    auto store = store::OpenStore(store_options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    app::AccessOptions access_options;
-    access_options.token_requests_per_second = 0;
-    access_ = std::make_unique<app::AccessService>(*store_, clock_, access_options);
-    stack_ = std::make_unique<api_testing::RelationshipStack>(*store_, clock_);
-    http::ServerOptions options;
-    options.port = 0;
-    http::ServerDependencies dependencies{store_.get(),       &clock_,          "1.0.0",         {}, {}, access_.get(),
-                                          stack_->Services(), &stack_->loyalty, &stack_->rewards};
-    auto server = http::StartServerWithRoutes(options, std::move(dependencies), nullptr);
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(server).value();
-    manager_ = Token("manager", Role::kManager);
+    LoyaltyApiFixture::SetUp();
+    if (HasFatalFailure()) return;
     other_manager_ = Token("manager-2", Role::kManager);
-    agent_ = Token("agent", Role::kAgent);
-    analyst_ = Token("analyst", Role::kAnalyst);
-    contact_ = CreateContact("Ada");
-  }
-
-  void TearDown() override {
-    if (server_) server_->Shutdown();
-    server_.reset();
-    if (store_) {
-      EXPECT_TRUE(store_->Close().ok());
-    }
-    std::filesystem::remove_all(directory_);
-  }
-
-  std::string Token(const std::string& name, Role role) {
-    auto token = access_->CreateToken(app::AccessService::Operator("test"), {}, name, role);
-    EXPECT_TRUE(token.ok()) << token.status().ToString();
-    return token.ok() ? token->secret : "";
-  }
-
-  HttpResult Call(const std::string& method, const std::string& target, const std::string& body = "",
-                  const std::string* token = nullptr, const Headers& extra = {}) {
-    TestClient client(server_->port());
-    Headers headers = {{"Authorization", "Bearer " + (token ? *token : manager_)}};
-    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-    for (const auto& header : extra) headers.push_back(header);
-    return client.Send(method, target, headers, body);
-  }
-
-  std::int64_t CreateContact(const std::string& name) {
-    const HttpResult result = Call("POST", "/api/v1/contacts", R"({"first_name":")" + name + R"("})");
-    EXPECT_EQ(result.status, 201) << result.body;
-    return result.status == 201 ? Parse(result.body)["id"].GetInt64() : 0;
   }
 
   std::string PurchaseBody(std::int64_t total_minor, const std::string& extra = "") const {
@@ -178,17 +124,7 @@ class LoyaltyApiTest : public ::testing::Test {
     return ids;
   }
 
-  FakeClock clock_{FromUnixMicros(kNowUnixSeconds * 1'000'000)};
-  std::filesystem::path directory_;
-  std::unique_ptr<app::Store> store_;
-  std::unique_ptr<app::AccessService> access_;
-  std::unique_ptr<api_testing::RelationshipStack> stack_;
-  std::unique_ptr<http::Server> server_;
-  std::string manager_;
   std::string other_manager_;
-  std::string agent_;
-  std::string analyst_;
-  std::int64_t contact_ = 0;
 };
 
 // ---------------------------------------------------------------------------
