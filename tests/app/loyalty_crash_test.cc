@@ -79,15 +79,11 @@ std::vector<std::string> RunWriterUntilKilled(const std::string& database, long 
 class LoyaltyCrashTest : public ::testing::TestWithParam<Backend> {};
 
 TEST_P(LoyaltyCrashTest, AcknowledgedPurchasesAndTheirPointsSurviveKillNine) {
-  store::testing::TempDirectory directory;
-  std::string database = directory.path() + "/crash.db";
-  std::unique_ptr<store::testing::PostgresSchema> schema;
-  if (GetParam() == Backend::kPostgres) {
-    const std::optional<std::string> url = store::testing::PostgresTestUrl();
-    if (!url) GTEST_SKIP() << "RAPPORT_TEST_POSTGRES_URL is not set; PostgreSQL crash test skipped";
-    schema = std::make_unique<store::testing::PostgresSchema>(*url);
-    database = schema->url();
+  store::testing::TestDatabase test_database;
+  if (!test_database.Open(GetParam())) {
+    GTEST_SKIP() << "RAPPORT_TEST_POSTGRES_URL is not set; PostgreSQL crash test skipped";
   }
+  const std::string& database = test_database.location();
   const std::uint64_t seed = Seed();
   std::printf("loyalty crash test seed %llu (replay with RAPPORT_CRASH_SEED)\n", static_cast<unsigned long long>(seed));
   std::mt19937_64 random(seed);

@@ -27,16 +27,10 @@ class LoyaltyStore {
   // Opens the store; returns false (and the test should skip) when the
   // backend is PostgreSQL and no test database is configured.
   bool Open(Backend backend, FakeClock& clock) {
+    if (!database_.Open(backend)) return false;
     app::StoreOptions options;
-    if (backend == Backend::kPostgres) {
-      const std::optional<std::string> url = store::testing::PostgresTestUrl();
-      if (!url) return false;
-      schema_ = std::make_unique<store::testing::PostgresSchema>(*url);
-      options.database = schema_->url();
-    } else {
-      options.database = directory_.path() + "/rapport.db";
-      options.sqlite_synchronous = app::SqliteSynchronous::kOff;
-    }
+    options.database = database_.location();
+    if (backend == Backend::kSqlite) options.sqlite_synchronous = app::SqliteSynchronous::kOff;
     options.clock = &clock;
     Result<std::unique_ptr<app::Store>> opened = store::OpenStore(options);
     EXPECT_TRUE(opened.ok()) << opened.status().ToString();
@@ -73,8 +67,7 @@ class LoyaltyStore {
   app::LoyaltyService& service() { return *service_; }
 
  private:
-  store::testing::TempDirectory directory_;
-  std::unique_ptr<store::testing::PostgresSchema> schema_;
+  store::testing::TestDatabase database_;
   std::unique_ptr<app::Store> store_;
   std::unique_ptr<app::LoyaltyService> service_;
 };

@@ -50,14 +50,10 @@ app::NewEntry OnNewLot(LedgerAccount account, std::int64_t points, std::size_t i
 class LoyaltyConformance : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::kPostgres) {
-      const std::optional<std::string> url = testing::PostgresTestUrl();
-      if (!url) GTEST_SKIP() << "RAPPORT_TEST_POSTGRES_URL is not set; PostgreSQL conformance skipped";
-      schema_ = std::make_unique<testing::PostgresSchema>(*url);
-      options_.database = schema_->url();
-    } else {
-      options_.database = directory_.path() + "/data/rapport.db";
+    if (!database_.Open(GetParam())) {
+      GTEST_SKIP() << "RAPPORT_TEST_POSTGRES_URL is not set; PostgreSQL conformance skipped";
     }
+    options_.database = database_.location();
     options_.clock = &clock_;
     options_.reader_pool_size = 2;
     auto opened = OpenStore(options_);
@@ -203,8 +199,7 @@ class LoyaltyConformance : public ::testing::TestWithParam<Backend> {
   }
 
   FakeClock clock_{kStart};
-  testing::TempDirectory directory_;
-  std::unique_ptr<testing::PostgresSchema> schema_;
+  testing::TestDatabase database_;
   app::StoreOptions options_;
   std::unique_ptr<app::Store> store_;
   std::unique_ptr<RawDatabase> raw_;

@@ -119,4 +119,16 @@ Status PostgresSchema::Reset() {
   return {};
 }
 
+bool TestDatabase::Open(Backend backend) {
+  if (backend == Backend::kPostgres) {
+    const std::optional<std::string> url = PostgresTestUrl();
+    if (!url) return false;
+    schema_ = std::make_unique<PostgresSchema>(*url);
+    location_ = schema_->url();
+  } else {
+    location_ = directory_.path() + "/data/rapport.db";
+  }
+  return true;
+}
+
 }  // namespace rapport::store::testing

@@ -64,4 +64,20 @@ class PostgresSchema {
   std::string url_;
 };
 
+// The database one test runs against: a SQLite file in a temp directory, or
+// a schema of its own in the PostgreSQL test database. Open returns false
+// (the test should skip) for PostgreSQL when RAPPORT_TEST_POSTGRES_URL is not
+// set.
+class TestDatabase {
+ public:
+  bool Open(Backend backend);
+  // What app::StoreOptions::database takes.
+  const std::string& location() const { return location_; }
+
+ private:
+  TempDirectory directory_;
+  std::unique_ptr<PostgresSchema> schema_;
+  std::string location_;
+};
+
 }  // namespace rapport::store::testing
