@@ -1,4 +1,5 @@
-// The loyalty programme's rules (see loyalty.h): earning arithmetic, lot
+// The loyalty programme's rules (see loyalty.h): earning arithmetic with
+// promotions, rule validation (tiers, promotions and bonuses included), lot
 // expiry in the programme's calendar, oldest-first draws and refund reversals.
 //
 // Arithmetic. Every quotient is taken once, on the exact product of its
@@ -12,9 +13,8 @@
 // sum beyond kPointsAbsMax is cut by the steps that cross it (StepLog), so
 // the steps always sum to the points and each fits a Points.
 //
-// Calendar. Local wall-clock times are resolved as domain/schedule does: a
-// time inside a gap (spring forward) becomes the first instant after the gap,
-// an ambiguous one (fall back) the earlier instant.
+// Calendar: local_calendar.h (a time inside a gap becomes the first instant
+// after it, an ambiguous one the earlier instant).
 #include "rapport/domain/loyalty.h"
 
 #include <algorithm>
@@ -22,6 +22,8 @@
 #include <chrono>
 #include <set>
 #include <tuple>
+
+#include "local_calendar.h"
 
 #include "rapport/base/assert.h"
 #include "rapport/base/limits.h"
@@ -273,6 +275,58 @@ std::vector<MultiplierGroup> MultiplierGroups(const EarningInput& input, const E
   return groups;
 }
 
+bool PromotionRuns(const Promotion& promotion, const EarningInput& input) {
+  return promotion.starts_at <= input.occurred_at && input.occurred_at < promotion.ends_at &&
+         (promotion.channel.empty() || promotion.channel == input.channel);
+}
+
+std::string PromotionDetail(const Promotion& promotion) {
+  std::string detail = promotion.name;
+  if (promotion.percent != 100 || promotion.bonus_points.zero())
+    detail += " ×" + std::to_string(promotion.percent) + "%";
+  if (!promotion.bonus_points.zero()) detail += " +" + std::to_string(promotion.bonus_points.count());
+  return detail;
+}
+
+// One "promotion" step per promotion running at the purchase whose category
+// matches a line: the multiplier on the matching lines' base points (each
+// line rounded once, as LineExtraPoints does for multipliers) plus the bonus.
+// Without lines, or with lines that all cost nothing, the total is one line
+// with no category: it carries the weight, and a category matches no weight.
+std::vector<RawStep> PromotionSteps(const EarningInput& input, const EarningRules& rules, const EarningRate& rate) {
+  std::vector<RawStep> steps;
+  const LineAmounts measured = MeasureLines(input.lines);
+  const Uint128 total = static_cast<Uint128>(input.total_minor);
+  for (const Promotion& promotion : rules.promotions) {
+    if (!PromotionRuns(promotion, input)) continue;
+    RAPPORT_ASSERT(promotion.percent >= 100 && promotion.percent <= kMultiplierPercentMax);
+    RAPPORT_ASSERT(!promotion.bonus_points.negative() && promotion.bonus_points.count() <= limits::kPointsAbsMax);
+    bool matched = false;
+    Int128 points = 0;
+    if (input.lines.empty() || measured.sum == 0) {
+      const bool weighted = promotion.category.empty();
+      matched = weighted || std::any_of(input.lines.begin(), input.lines.end(),
+                                        [&](const PurchaseLine& line) { return line.category == promotion.category; });
+      if (weighted) {
+        points =
+            LineExtraPoints(total, total, input.total_minor, promotion.percent, rate, input.currency.minor_digits());
+      }
+    } else {
+      for (std::size_t index = 0; index < input.lines.size(); ++index) {
+        if (!promotion.category.empty() && input.lines[index].category != promotion.category) continue;
+        matched = true;
+        points += LineExtraPoints(measured.amounts[index], measured.sum, input.total_minor, promotion.percent, rate,
+                                  input.currency.minor_digits());
+      }
+    }
+    if (!matched) continue;
+    steps.push_back({.rule = "promotion",
+                     .detail = PromotionDetail(promotion),
+                     .points = points + Int128{promotion.bonus_points.count()}});
+  }
+  return steps;
+}
+
 std::string BaseDetail(const EarningRate& rate, const EarningInput& input) {
   return Plural(rate.points, "point", "points") + " per " + std::to_string(rate.per_units) + " " +
          std::string(input.currency.code()) + " on " + Amount(input.total_minor, input.currency);
@@ -288,51 +342,12 @@ void ApplyCap(StepLog& log, std::string rule, Points cap, Points earned_before, 
 
 // ---- calendar ---------------------------------------------------------------
 
-// The one instant a local wall-clock time stands for (see the file comment).
-Timestamp ResolveLocal(const date::time_zone& zone, date::local_time<Microseconds> local) {
-  const date::local_info info = zone.get_info(local);
-  switch (info.result) {
-    case date::local_info::unique:
-    case date::local_info::ambiguous:  // first is the offset in force before the overlap: the earlier instant
-      return Timestamp(local.time_since_epoch() - info.first.offset);
-    case date::local_info::nonexistent: return std::chrono::time_point_cast<Microseconds>(info.second.begin);
-  }
-  RAPPORT_UNREACHABLE();
-}
-
-struct LocalDateTime {
-  date::year_month_day date;
-  Microseconds time_of_day{0};
-};
-
-LocalDateTime ToLocal(const date::time_zone& zone, Timestamp at) {
-  const date::local_time<Microseconds> local = zone.to_local(at);
-  const date::local_days day = date::floor<days>(local);
-  return {.date = date::year_month_day(day), .time_of_day = local - day};
-}
-
-Timestamp FromLocal(const date::time_zone& zone, const LocalDateTime& local) {
-  return ResolveLocal(zone, date::local_time<Microseconds>(date::local_days(local.date)) + local.time_of_day);
-}
-
-date::day LastDayOf(date::year_month month) {
-  return date::year_month_day_last(month.year(), date::month_day_last(month.month())).day();
-}
-
-// The local date `months` calendar months from `date`, day clamped to the
-// month's end; `clamped` tells whether the clamp moved it.
-date::year_month_day AddMonths(date::year_month_day from, int months, bool* clamped = nullptr) {
-  const date::year_month target = date::year_month(from.year(), from.month()) + date::months(months);
-  const date::day day = std::min(from.day(), LastDayOf(target));
-  if (clamped != nullptr) *clamped = day != from.day();
-  return target / day;
-}
-
-Timestamp AddLocalMonths(Timestamp at, int months, const date::time_zone& zone) {
-  LocalDateTime local = ToLocal(zone, at);
-  local.date = AddMonths(local.date, months);
-  return FromLocal(zone, local);
-}
+using detail::AddLocalDays;
+using detail::AddLocalMonths;
+using detail::AddMonths;
+using detail::FromLocal;
+using detail::LocalDateTime;
+using detail::ToLocal;
 
 void AssertMonths(const ExpiryPolicy& policy) {
   RAPPORT_ASSERT(policy.months >= 0 && policy.months <= kExpiryMonthsMax);
@@ -452,6 +467,124 @@ void ValidateExpiry(const ExpiryPolicy& expiry, ProblemList& problems) {
   problems.Add("expiry.kind", "unknown expiry kind");
 }
 
+void CheckName(std::string field, std::string_view name, ProblemList& problems) {
+  if (name.empty() || name.size() > kTierNameBytesMax) {
+    problems.Add(std::move(field), "must be 1 to " + std::to_string(kTierNameBytesMax) + " bytes");
+  }
+}
+
+// "" or a key.
+void CheckOptionalKey(std::string field, std::string_view key, ProblemList& problems) {
+  if (key.empty()) return;
+  if (const auto problem = KeyProblem(key)) problems.Add(std::move(field), *problem);
+}
+
+void CheckPoints(std::string field, Points points, ProblemList& problems) {
+  if (points.count() < 0 || points.count() > limits::kPointsAbsMax) {
+    problems.Add(std::move(field), Between(0, limits::kPointsAbsMax));
+  }
+}
+
+void ValidateTierDefinitions(const std::vector<TierDefinition>& tiers, ProblemList& problems) {
+  constexpr std::string_view kList = "tiers.tiers";
+  const std::size_t checked = problems.CheckCount(kList, tiers.size(), kTiersMax);
+  std::set<std::string_view> seen;
+  for (std::size_t index = 0; index < checked; ++index) {
+    const TierDefinition& tier = tiers[index];
+    if (const auto problem = KeyProblem(tier.key)) {
+      problems.Add(Field(kList, index, "key"), *problem);
+    } else if (Repeated(seen, tier.key)) {
+      problems.Add(Field(kList, index, "key"), "duplicate key " + tier.key);
+    }
+    CheckName(Field(kList, index, "name"), tier.name, problems);
+    if (tier.min_spend_minor < 0) problems.Add(Field(kList, index, "min_spend_minor"), "must not be negative");
+    if (tier.min_purchases < 0) problems.Add(Field(kList, index, "min_purchases"), "must not be negative");
+    if (index > 0) {
+      const TierDefinition& previous = tiers[index - 1];
+      if (tier.min_spend_minor < previous.min_spend_minor) {
+        problems.Add(Field(kList, index, "min_spend_minor"), "must not be below the previous tier's");
+      }
+      if (tier.min_purchases < previous.min_purchases) {
+        problems.Add(Field(kList, index, "min_purchases"), "must not be below the previous tier's");
+      }
+      if (tier.min_spend_minor == previous.min_spend_minor && tier.min_purchases == previous.min_purchases) {
+        problems.Add(Field(kList, index), "must have a threshold above the previous tier's");
+      }
+    }
+    if (tier.earn_percent < 100 || tier.earn_percent > kMultiplierPercentMax) {
+      problems.Add(Field(kList, index, "earn_percent"), Between(100, kMultiplierPercentMax));
+    }
+    if (tier.discount_percent < 0 || tier.discount_percent > 100) {
+      problems.Add(Field(kList, index, "discount_percent"), Between(0, 100));
+    }
+    CheckOptionalKey(Field(kList, index, "sla_class"), tier.sla_class, problems);
+  }
+}
+
+bool KnownQualification(TierQualification qualification) {
+  switch (qualification) {
+    case TierQualification::kSpend:
+    case TierQualification::kPurchases:
+    case TierQualification::kSpendOrCount:
+    case TierQualification::kSpendAndCount: return true;
+  }
+  return false;
+}
+
+void ValidateTiers(const TierProgramme& programme, ProblemList& problems) {
+  ValidateTierDefinitions(programme.tiers, problems);
+  if (!KnownQualification(programme.qualification)) problems.Add("tiers.qualification", "unknown qualification");
+  if (!programme.currency.empty() && !Currency::FromCode(programme.currency).ok()) {
+    problems.Add("tiers.currency", "must be an ISO 4217 code such as EUR");
+  } else if (programme.currency.empty() && !programme.tiers.empty()) {
+    problems.Add("tiers.currency", "must be an ISO 4217 code such as EUR when there are tiers");
+  }
+  if (programme.window_months < 1 || programme.window_months > kTierWindowMonthsMax) {
+    problems.Add("tiers.window_months", Between(1, kTierWindowMonthsMax));
+  }
+  if (programme.period_months < 1 || programme.period_months > kTierWindowMonthsMax) {
+    problems.Add("tiers.period_months", Between(1, kTierWindowMonthsMax));
+  }
+  if (programme.grace_days < 0 || programme.grace_days > kTierGraceDaysMax) {
+    problems.Add("tiers.grace_days", Between(0, kTierGraceDaysMax));
+  }
+}
+
+void ValidatePromotions(const std::vector<Promotion>& promotions, ProblemList& problems) {
+  constexpr std::string_view kList = "promotions";
+  const std::size_t checked = problems.CheckCount(kList, promotions.size(), kPromotionsMax);
+  std::set<std::string_view> seen;
+  for (std::size_t index = 0; index < checked; ++index) {
+    const Promotion& promotion = promotions[index];
+    if (const auto problem = KeyProblem(promotion.key)) {
+      problems.Add(Field(kList, index, "key"), *problem);
+    } else if (Repeated(seen, promotion.key)) {
+      problems.Add(Field(kList, index, "key"), "duplicate key " + promotion.key);
+    }
+    CheckName(Field(kList, index, "name"), promotion.name, problems);
+    if (promotion.ends_at <= promotion.starts_at)
+      problems.Add(Field(kList, index, "ends_at"), "must be after starts_at");
+    CheckOptionalKey(Field(kList, index, "category"), promotion.category, problems);
+    CheckOptionalKey(Field(kList, index, "channel"), promotion.channel, problems);
+    if (promotion.percent < 100 || promotion.percent > kMultiplierPercentMax) {
+      problems.Add(Field(kList, index, "percent"), Between(100, kMultiplierPercentMax));
+    }
+    CheckPoints(Field(kList, index, "bonus_points"), promotion.bonus_points, problems);
+  }
+}
+
+void ValidateBonuses(const BonusRules& bonuses, ProblemList& problems) {
+  CheckPoints("bonuses.welcome", bonuses.welcome, problems);
+  CheckPoints("bonuses.birthday", bonuses.birthday, problems);
+  CheckPoints("bonuses.referral_referrer", bonuses.referral_referrer, problems);
+  CheckPoints("bonuses.referral_referred", bonuses.referral_referred, problems);
+  if (bonuses.referral_minimum_minor < 0) problems.Add("bonuses.referral_minimum_minor", "must not be negative");
+  if (bonuses.referral_deadline_days < 1 || bonuses.referral_deadline_days > kReferralDeadlineDaysMax) {
+    problems.Add("bonuses.referral_deadline_days", Between(1, kReferralDeadlineDaysMax));
+  }
+  if (bonuses.referral_limit < 0) problems.Add("bonuses.referral_limit", "must not be negative");
+}
+
 constexpr std::array<std::pair<ExpiryKind, std::string_view>, 4> kExpiryKindNames = {{
     {ExpiryKind::kNever, "never"},
     {ExpiryKind::kRollingMonths, "rolling_months"},
@@ -496,6 +629,9 @@ std::vector<RuleProblem> ValidateEarningRules(const EarningRules& rules) {
     problems.Add("cap_per_month", Between(0, limits::kPointsAbsMax));
   }
   ValidateExpiry(rules.expiry, problems);
+  ValidateTiers(rules.tiers, problems);
+  ValidatePromotions(rules.promotions, problems);
+  ValidateBonuses(rules.bonuses, problems);
   return std::move(problems).Take();
 }
 
@@ -525,6 +661,8 @@ Earning CalculateEarning(const EarningInput& input, const EarningRules& rules) {
         {.rule = std::move(group.rule), .detail = PercentDetail(group.key, group.percent), .points = group.points});
   }
   LiftRoundingDeficit(raw_steps);
+  // After the lift: a promotion's points never make up the multipliers' rounding.
+  for (RawStep& step : PromotionSteps(input, rules, *rate)) raw_steps.push_back(std::move(step));
   StepLog log;
   log.AddSubtotal(std::move(raw_steps));
   if (input.tier_percent != 100) {
@@ -572,8 +710,7 @@ std::optional<Timestamp> InactivityCutoff(Timestamp now, const ExpiryPolicy& pol
 Timestamp AvailableAt(Timestamp earned_at, int pending_days, const date::time_zone& zone) {
   RAPPORT_ASSERT(pending_days >= 0 && pending_days <= kPendingDaysMax);
   if (pending_days == 0) return earned_at;
-  const date::local_time<Microseconds> local = zone.to_local(earned_at);
-  return ResolveLocal(zone, local + days(pending_days));
+  return AddLocalDays(earned_at, pending_days, zone);
 }
 
 Timestamp StartOfLocalDay(Timestamp at, const date::time_zone& zone) {

@@ -293,6 +293,181 @@ TEST(CalculateEarningTest, CapsAtTheEdgeCutNothing) {
   EXPECT_EQ(CalculateEarning(input, rules).points, Points(900));
 }
 
+// ---- promotions ---------------------------------------------------------------
+
+Promotion Promo(std::string key, int percent, std::int64_t bonus_points = 0, std::string category = "",
+                std::string channel = "") {
+  return {.key = key,
+          .name = "Promo " + key,
+          .starts_at = At("2025-06-01T00:00:00Z"),
+          .ends_at = At("2025-06-08T00:00:00Z"),
+          .category = std::move(category),
+          .channel = std::move(channel),
+          .percent = percent,
+          .bonus_points = Points(bonus_points)};
+}
+
+EarningInput PurchaseAt(std::string_view occurred_at, std::int64_t total_minor, std::vector<PurchaseLine> lines = {},
+                        std::string channel = "") {
+  EarningInput input = Purchase(total_minor, "EUR", std::move(lines));
+  input.occurred_at = At(occurred_at);
+  input.channel = std::move(channel);
+  return input;
+}
+
+TEST(CalculateEarningTest, PromotionsTable) {
+  const std::string_view inside = "2025-06-03T12:00:00Z";
+  struct Case {
+    std::string name;
+    std::vector<Promotion> promotions;
+    EarningInput input;
+    std::vector<EarningStep> steps;
+  };
+  const std::string base50 = "1 point per 1 EUR on 50.00 EUR";
+  const std::vector<Case> cases = {
+      {"inside the window",
+       {Promo("a", 200)},
+       PurchaseAt(inside, 5000),
+       {{"base", base50, Points(50)}, {"promotion", "Promo a ×200%", Points(50)}}},
+      {"at the start instant",
+       {Promo("a", 200)},
+       PurchaseAt("2025-06-01T00:00:00Z", 5000),
+       {{"base", base50, Points(50)}, {"promotion", "Promo a ×200%", Points(50)}}},
+      {"just before the end",
+       {Promo("a", 200)},
+       PurchaseAt("2025-06-07T23:59:59.999999Z", 5000),
+       {{"base", base50, Points(50)}, {"promotion", "Promo a ×200%", Points(50)}}},
+      {"at the end instant: over",
+       {Promo("a", 200)},
+       PurchaseAt("2025-06-08T00:00:00Z", 5000),
+       {{"base", base50, Points(50)}}},
+      {"just before the start: not yet",
+       {Promo("a", 200)},
+       PurchaseAt("2025-05-31T23:59:59.999999Z", 5000),
+       {{"base", base50, Points(50)}}},
+      {"a category promotion on its lines only",
+       {Promo("a", 300, 0, "shoes")},
+       PurchaseAt(inside, 5000, {Line("A", "shoes", 1, 3000), Line("B", "hats", 1, 2000)}),
+       {{"base", base50, Points(50)}, {"promotion", "Promo a ×300%", Points(60)}}},
+      {"a category promotion without its category does not run",
+       {Promo("a", 300, 25, "shoes")},
+       PurchaseAt(inside, 5000, {Line("B", "hats", 1, 5000)}),
+       {{"base", base50, Points(50)}}},
+      {"a category promotion on a purchase without lines does not run",
+       {Promo("a", 300, 25, "shoes")},
+       PurchaseAt(inside, 5000),
+       {{"base", base50, Points(50)}}},
+      {"the channel matches",
+       {Promo("a", 200, 0, "", "web")},
+       PurchaseAt(inside, 5000, {}, "web"),
+       {{"base", base50, Points(50)}, {"promotion", "Promo a ×200%", Points(50)}}},
+      {"another channel",
+       {Promo("a", 200, 0, "", "web")},
+       PurchaseAt(inside, 5000, {}, "pos"),
+       {{"base", base50, Points(50)}}},
+      {"a bonus once per purchase",
+       {Promo("a", 100, 75)},
+       PurchaseAt(inside, 5000, {Line("A", "shoes", 1, 2500), Line("B", "hats", 1, 2500)}),
+       {{"base", base50, Points(50)}, {"promotion", "Promo a +75", Points(75)}}},
+      {"a multiplier and a bonus in one step",
+       {Promo("a", 200, 10, "shoes")},
+       PurchaseAt(inside, 5000, {Line("A", "shoes", 1, 2500), Line("B", "hats", 1, 2500)}),
+       {{"base", base50, Points(50)}, {"promotion", "Promo a ×200% +10", Points(35)}}},
+      {"a step of 0 points still says it ran",
+       {Promo("a", 200)},
+       PurchaseAt(inside, 50),
+       {{"base", "1 point per 1 EUR on 0.50 EUR", Points(0)}, {"promotion", "Promo a ×200%", Points(0)}}},
+      {"at 100% without a bonus it only says it ran",
+       {Promo("a", 100)},
+       PurchaseAt(inside, 5000),
+       {{"base", base50, Points(50)}, {"promotion", "Promo a ×100%", Points(0)}}},
+      {"two promotions at once, in the rules' order",
+       {Promo("a", 200), Promo("b", 150, 20, "shoes")},
+       PurchaseAt(inside, 5000, {Line("A", "shoes", 1, 3000), Line("B", "hats", 1, 2000)}),
+       {{"base", base50, Points(50)},
+        {"promotion", "Promo a ×200%", Points(50)},
+        {"promotion", "Promo b ×150% +20", Points(35)}}},
+      {"each line rounded once",
+       {Promo("a", 150)},
+       PurchaseAt(inside, 1050, {Line("A", "x", 1, 350), Line("B", "x", 1, 350), Line("C", "x", 1, 350)}),
+       {{"base", "1 point per 1 EUR on 10.50 EUR", Points(10)}, {"promotion", "Promo a ×150%", Points(3)}}},
+      {"lines scaled to what was paid",
+       {Promo("a", 200, 0, "shoes")},
+       PurchaseAt(inside, 8000, {Line("A", "shoes", 1, 5000), Line("B", "hats", 1, 5000)}),
+       {{"base", "1 point per 1 EUR on 80.00 EUR", Points(80)}, {"promotion", "Promo a ×200%", Points(40)}}},
+      {"lines that cost nothing: the total carries the weight",
+       {Promo("a", 200), Promo("b", 200, 10, "shoes")},
+       PurchaseAt(inside, 7000, {Line("A", "shoes", 1, 0)}),
+       {{"base", "1 point per 1 EUR on 70.00 EUR", Points(70)},
+        {"promotion", "Promo a ×200%", Points(70)},
+        {"promotion", "Promo b ×200% +10", Points(10)}}},
+  };
+  for (const Case& test : cases) {
+    SCOPED_TRACE(test.name);
+    EarningRules rules = DefaultEarningRules();
+    rules.promotions = test.promotions;
+    const Earning earning = CalculateEarning(test.input, rules);
+    EXPECT_EQ(earning.steps, test.steps);
+    EXPECT_EQ(earning.points.count(), SumOfSteps(earning));
+  }
+}
+
+TEST(CalculateEarningTest, PromotionsUseTheRate) {
+  EarningRules rules = DefaultEarningRules();
+  rules.rates = {{.currency = "RUB", .points = 3, .per_units = 100}};
+  rules.promotions = {Promo("a", 250)};
+  EarningInput input = Purchase(123456, "RUB");
+  input.occurred_at = At("2025-06-03T12:00:00Z");
+  // 1234.56 RUB: base floor(37.0368) = 37; ×250% adds floor(37.0368 × 1.5) = floor(55.5552) = 55.
+  const Earning earning = CalculateEarning(input, rules);
+  EXPECT_EQ(earning.steps.at(1), (EarningStep{"promotion", "Promo a ×250%", Points(55)}));
+  EXPECT_EQ(earning.points, Points(92));
+}
+
+TEST(CalculateEarningTest, PromotionsComeAfterMultipliersAndBeforeTheTierAndCaps) {
+  EarningRules rules = MultiplierRules();
+  rules.promotions = {Promo("a", 150, 0, "", "web")};
+  rules.cap_per_day = Points(150);
+  EarningInput input = PurchaseAt("2025-06-03T12:00:00Z", 5000, {Line("A", "shoes", 1, 5000)}, "web");
+  input.tier_percent = 150;
+  input.tier_name = "gold";
+  // base 50; shoes ×200% +50; the promotion on the base points only: +25;
+  // the tier on the subtotal 125: +62; the day cap takes 187 down to 150.
+  const Earning earning = CalculateEarning(input, rules);
+  EXPECT_EQ(earning.steps, (std::vector<EarningStep>{{"base", "1 point per 1 EUR on 50.00 EUR", Points(50)},
+                                                     {"category", "shoes ×200%", Points(50)},
+                                                     {"promotion", "Promo a ×150%", Points(25)},
+                                                     {"tier", "gold ×150%", Points(62)},
+                                                     {"cap_day", "capped at 150 a day", Points(-37)}}));
+  EXPECT_EQ(earning.points, Points(150));
+  // A promotion does not lift a purchase the rules refuse.
+  input.channel = "web";
+  rules.channels = {"pos"};
+  EXPECT_EQ(CalculateEarning(input, rules).steps.at(0).rule, "channel");
+}
+
+TEST(CalculateEarningTest, PromotionsDoNotMakeUpARoundingDeficit) {
+  // socks ×0% takes back the rounded-up share; the promotion's bonus is kept whole.
+  EarningRules rules = MultiplierRules();
+  rules.promotions = {Promo("a", 100, 5)};
+  const Earning earning =
+      CalculateEarning(PurchaseAt("2025-06-03T12:00:00Z", 1550, {Line("B", "socks", 1, 1550)}), rules);
+  EXPECT_EQ(earning.steps, (std::vector<EarningStep>{{"base", "1 point per 1 EUR on 15.50 EUR", Points(15)},
+                                                     {"category", "socks ×0%", Points(-15)},
+                                                     {"promotion", "Promo a +5", Points(5)}}));
+  EXPECT_EQ(earning.points, Points(5));
+}
+
+TEST(CalculateEarningTest, PromotionsBeyondThePointsMaximumAreCut) {
+  const std::int64_t max = limits::kPointsAbsMax;
+  EarningRules rules = DefaultEarningRules();
+  rules.promotions = {Promo("a", kMultiplierPercentMax, max), Promo("b", 100, max)};
+  const Earning earning = CalculateEarning(PurchaseAt("2025-06-03T12:00:00Z", max * 100), rules);
+  EXPECT_EQ(earning.points, Points(max));
+  EXPECT_EQ(earning.points.count(), SumOfSteps(earning));
+  EXPECT_EQ(earning.steps.size(), 3u);
+}
+
 // ---- large amounts ------------------------------------------------------------
 
 TEST(CalculateEarningTest, ResultsAboveThePointsMaximumAreCut) {
@@ -704,6 +879,53 @@ TEST(ValidateEarningRulesTest, AcceptsRulesAtTheirEdges) {
   EXPECT_EQ(ValidateEarningRules(rules), std::vector<RuleProblem>{});
 }
 
+TEST(ValidateEarningRulesTest, AcceptsTiersPromotionsAndBonusesAtTheirEdges) {
+  EarningRules rules = DefaultEarningRules();
+  for (std::size_t i = 0; i < kTiersMax; ++i) {
+    // Alternately a higher spend and a higher count: each tier raises one threshold.
+    const auto step = static_cast<std::int64_t>(i);
+    rules.tiers.tiers.push_back({.key = "t" + std::to_string(i),
+                                 .name = std::string(i == 0 ? kTierNameBytesMax : 1, 'N'),
+                                 .min_spend_minor = (step + 1) / 2,
+                                 .min_purchases = step / 2,
+                                 .earn_percent = i % 2 == 0 ? 100 : kMultiplierPercentMax,
+                                 .discount_percent = i % 2 == 0 ? 0 : 100,
+                                 .sla_class = i % 2 == 0 ? "" : "priority"});
+  }
+  rules.tiers.qualification = TierQualification::kSpendAndCount;
+  rules.tiers.currency = "EUR";
+  rules.tiers.window_months = kTierWindowMonthsMax;
+  rules.tiers.period_months = 1;
+  rules.tiers.grace_days = kTierGraceDaysMax;
+  for (std::size_t i = 0; i < kPromotionsMax; ++i) {
+    rules.promotions.push_back({.key = "p" + std::to_string(i),
+                                .name = "Promotion",
+                                .starts_at = At("2025-06-01T00:00:00Z"),
+                                .ends_at = At("2025-06-01T00:00:00.000001Z"),
+                                .category = i % 2 == 0 ? "" : "shoes",
+                                .channel = i % 2 == 0 ? "web" : "",
+                                .percent = i % 2 == 0 ? 100 : kMultiplierPercentMax,
+                                .bonus_points = Points(i % 2 == 0 ? 0 : limits::kPointsAbsMax)});
+  }
+  rules.bonuses = {.welcome = Points(limits::kPointsAbsMax),
+                   .birthday = Points(0),
+                   .referral_referrer = Points(limits::kPointsAbsMax),
+                   .referral_referred = Points(1),
+                   .referral_minimum_minor = 0,
+                   .referral_deadline_days = kReferralDeadlineDaysMax,
+                   .referral_limit = 0};
+  EXPECT_EQ(ValidateEarningRules(rules), std::vector<RuleProblem>{});
+  rules.tiers.grace_days = 0;
+  rules.tiers.window_months = 1;
+  rules.tiers.period_months = kTierWindowMonthsMax;
+  rules.bonuses.referral_deadline_days = 1;
+  rules.bonuses.referral_limit = 1'000'000;
+  EXPECT_EQ(ValidateEarningRules(rules), std::vector<RuleProblem>{});
+  // Without tiers the currency may stay empty.
+  rules.tiers = TierProgramme{};
+  EXPECT_EQ(ValidateEarningRules(rules), std::vector<RuleProblem>{});
+}
+
 TEST(ValidateEarningRulesTest, ReportsEachProblem) {
   struct Case {
     std::string name;
@@ -811,6 +1033,150 @@ TEST(ValidateEarningRulesTest, ReportsEachProblem) {
       {"never with months",
        [](EarningRules& r) { r.expiry = {.kind = ExpiryKind::kNever, .months = 3}; },
        {{"expiry.months", "must be 0 when points never expire"}}},
+      {"tiers without a currency",
+       [](EarningRules& r) { r.tiers.tiers = {{.key = "silver", .name = "Silver", .min_spend_minor = 100}}; },
+       {{"tiers.currency", "must be an ISO 4217 code such as EUR when there are tiers"}}},
+      {"tiers with an unknown currency",
+       [](EarningRules& r) {
+         r.tiers.tiers = {{.key = "silver", .name = "Silver", .min_spend_minor = 100}};
+         r.tiers.currency = "eur";
+       },
+       {{"tiers.currency", "must be an ISO 4217 code such as EUR"}}},
+      {"tier keys, names and classes",
+       [](EarningRules& r) {
+         r.tiers.currency = "EUR";
+         r.tiers.tiers = {{.key = "", .name = "", .sla_class = "a b"},
+                          {.key = "gold", .name = std::string(kTierNameBytesMax + 1, 'G'), .min_spend_minor = 1},
+                          {.key = "gold", .name = "Gold", .min_spend_minor = 2, .sla_class = "vip"}};
+       },
+       {{"tiers.tiers[0].key", "must be 1 to 64 bytes"},
+        {"tiers.tiers[0].name", "must be 1 to 100 bytes"},
+        {"tiers.tiers[0].sla_class", "must be printable ASCII without spaces"},
+        {"tiers.tiers[1].name", "must be 1 to 100 bytes"},
+        {"tiers.tiers[2].key", "duplicate key gold"}}},
+      {"tiers out of order",
+       [](EarningRules& r) {
+         r.tiers.currency = "EUR";
+         r.tiers.tiers = {{.key = "a", .name = "A", .min_spend_minor = 100, .min_purchases = 5},
+                          {.key = "b", .name = "B", .min_spend_minor = 50, .min_purchases = 10},
+                          {.key = "c", .name = "C", .min_spend_minor = 60, .min_purchases = 9},
+                          {.key = "d", .name = "D", .min_spend_minor = 60, .min_purchases = 9}};
+       },
+       {{"tiers.tiers[1].min_spend_minor", "must not be below the previous tier's"},
+        {"tiers.tiers[2].min_purchases", "must not be below the previous tier's"},
+        {"tiers.tiers[3]", "must have a threshold above the previous tier's"}}},
+      {"negative thresholds",
+       [](EarningRules& r) {
+         r.tiers.currency = "EUR";
+         r.tiers.tiers = {{.key = "a", .name = "A", .min_spend_minor = -1, .min_purchases = -1}};
+       },
+       {{"tiers.tiers[0].min_spend_minor", "must not be negative"},
+        {"tiers.tiers[0].min_purchases", "must not be negative"}}},
+      {"tier percents",
+       [](EarningRules& r) {
+         r.tiers.currency = "EUR";
+         r.tiers.tiers = {{.key = "a", .name = "A", .earn_percent = 99, .discount_percent = -1},
+                          {.key = "b",
+                           .name = "B",
+                           .min_spend_minor = 1,
+                           .earn_percent = kMultiplierPercentMax + 1,
+                           .discount_percent = 101}};
+       },
+       {{"tiers.tiers[0].earn_percent", "must be between 100 and 10000"},
+        {"tiers.tiers[0].discount_percent", "must be between 0 and 100"},
+        {"tiers.tiers[1].earn_percent", "must be between 100 and 10000"},
+        {"tiers.tiers[1].discount_percent", "must be between 0 and 100"}}},
+      {"too many tiers",
+       [](EarningRules& r) {
+         r.tiers.currency = "EUR";
+         for (std::size_t i = 0; i <= kTiersMax; ++i) {
+           r.tiers.tiers.push_back(
+               {.key = "t" + std::to_string(i), .name = "T", .min_spend_minor = static_cast<std::int64_t>(i)});
+         }
+       },
+       {{"tiers.tiers", "at most 16 entries"}}},
+      {"tier window, period and grace",
+       [](EarningRules& r) {
+         r.tiers.window_months = 0;
+         r.tiers.period_months = kTierWindowMonthsMax + 1;
+         r.tiers.grace_days = -1;
+       },
+       {{"tiers.window_months", "must be between 1 and 60"},
+        {"tiers.period_months", "must be between 1 and 60"},
+        {"tiers.grace_days", "must be between 0 and 365"}}},
+      {"tier grace too long and an unknown qualification",
+       [](EarningRules& r) {
+         r.tiers.grace_days = kTierGraceDaysMax + 1;
+         r.tiers.qualification = static_cast<TierQualification>(9);
+       },
+       {{"tiers.qualification", "unknown qualification"}, {"tiers.grace_days", "must be between 0 and 365"}}},
+      {"promotion window empty or reversed",
+       [](EarningRules& r) {
+         r.promotions = {
+             {.key = "a", .name = "A", .starts_at = At("2025-06-01T00:00:00Z"), .ends_at = At("2025-06-01T00:00:00Z")},
+             {.key = "b", .name = "B", .starts_at = At("2025-06-01T00:00:00Z"), .ends_at = At("2025-05-01T00:00:00Z")}};
+       },
+       {{"promotions[0].ends_at", "must be after starts_at"}, {"promotions[1].ends_at", "must be after starts_at"}}},
+      {"promotion keys, names, filters, percent and bonus",
+       [](EarningRules& r) {
+         const Timestamp start = At("2025-06-01T00:00:00Z");
+         const Timestamp end = At("2025-07-01T00:00:00Z");
+         r.promotions = {{.key = "",
+                          .name = "",
+                          .starts_at = start,
+                          .ends_at = end,
+                          .category = "a b",
+                          .channel = "c\td",
+                          .percent = 99,
+                          .bonus_points = Points(-1)},
+                         {.key = "x",
+                          .name = std::string(kTierNameBytesMax + 1, 'x'),
+                          .starts_at = start,
+                          .ends_at = end,
+                          .percent = kMultiplierPercentMax + 1,
+                          .bonus_points = Points(limits::kPointsAbsMax + 1)},
+                         {.key = "x", .name = "X", .starts_at = start, .ends_at = end}};
+       },
+       {{"promotions[0].key", "must be 1 to 64 bytes"},
+        {"promotions[0].name", "must be 1 to 100 bytes"},
+        {"promotions[0].category", "must be printable ASCII without spaces"},
+        {"promotions[0].channel", "must be printable ASCII without spaces"},
+        {"promotions[0].percent", "must be between 100 and 10000"},
+        {"promotions[0].bonus_points", "must be between 0 and 1000000000000"},
+        {"promotions[1].name", "must be 1 to 100 bytes"},
+        {"promotions[1].percent", "must be between 100 and 10000"},
+        {"promotions[1].bonus_points", "must be between 0 and 1000000000000"},
+        {"promotions[2].key", "duplicate key x"}}},
+      {"too many promotions",
+       [](EarningRules& r) {
+         for (std::size_t i = 0; i <= kPromotionsMax; ++i) {
+           r.promotions.push_back({.key = "p" + std::to_string(i),
+                                   .name = "P",
+                                   .starts_at = At("2025-06-01T00:00:00Z"),
+                                   .ends_at = At("2025-07-01T00:00:00Z")});
+         }
+       },
+       {{"promotions", "at most 100 entries"}}},
+      {"negative bonuses",
+       [](EarningRules& r) {
+         r.bonuses = {.welcome = Points(-1),
+                      .birthday = Points(limits::kPointsAbsMax + 1),
+                      .referral_referrer = Points(-1),
+                      .referral_referred = Points(-5),
+                      .referral_minimum_minor = -1,
+                      .referral_deadline_days = 0,
+                      .referral_limit = -1};
+       },
+       {{"bonuses.welcome", "must be between 0 and 1000000000000"},
+        {"bonuses.birthday", "must be between 0 and 1000000000000"},
+        {"bonuses.referral_referrer", "must be between 0 and 1000000000000"},
+        {"bonuses.referral_referred", "must be between 0 and 1000000000000"},
+        {"bonuses.referral_minimum_minor", "must not be negative"},
+        {"bonuses.referral_deadline_days", "must be between 1 and 3650"},
+        {"bonuses.referral_limit", "must not be negative"}}},
+      {"referral deadline too long",
+       [](EarningRules& r) { r.bonuses.referral_deadline_days = kReferralDeadlineDaysMax + 1; },
+       {{"bonuses.referral_deadline_days", "must be between 1 and 3650"}}},
   };
   for (const Case& test : cases) {
     SCOPED_TRACE(test.name);

@@ -29,6 +29,7 @@
 #include "rapport/base/money.h"
 #include "rapport/base/points.h"
 #include "rapport/base/status.h"
+#include "rapport/domain/loyalty_programme.h"
 
 namespace rapport::domain {
 
@@ -85,7 +86,10 @@ struct EarningRules {
   Points cap_per_day{0};                             // points a member may earn per calendar day; 0 = no cap
   Points cap_per_month{0};                           // per calendar month; 0 = no cap
   ExpiryPolicy expiry{};
-  std::string time_zone = "UTC";  // the programme's calendar (days, months, years), an IANA name
+  std::string time_zone = "UTC";        // the programme's calendar (days, months, years), an IANA name
+  TierProgramme tiers{};                // no tiers by default (domain/loyalty_programme.h)
+  std::vector<Promotion> promotions{};  // at most kPromotionsMax
+  BonusRules bonuses{};                 // no bonuses by default
   friend bool operator==(const EarningRules&, const EarningRules&) = default;
 };
 
@@ -96,8 +100,12 @@ EarningRules DefaultEarningRules();
 // Every problem, each as {field, reason}: "rates[2].per_units" "must be between
 // 1 and 1000000", a duplicate currency or key, an unknown channel name format
 // (keys are 1..kRuleKeyBytesMax bytes of printable ASCII without spaces),
-// months out of range for the kind, a negative cap or minimum. The time zone
-// name is checked by the caller (it needs the tz database).
+// months out of range for the kind, a negative cap or minimum; tiers out of
+// order, without a currency or with out-of-range percents; promotions with an
+// empty window or a duplicate key; negative bonuses. Field paths name the
+// member: "tiers.tiers[1].min_spend_minor", "promotions[0].ends_at",
+// "bonuses.welcome". The time zone name is checked by the caller (it needs
+// the tz database).
 struct RuleProblem {
   std::string field{};
   std::string reason{};
@@ -119,6 +127,7 @@ struct EarningInput {
   std::int64_t total_minor = 0;  // what the customer paid, ≥ 0
   Currency currency;
   std::string channel{};
+  Timestamp occurred_at{};            // when the purchase happened: which promotions run
   std::vector<PurchaseLine> lines{};  // may be empty: then the total earns at the base rate
   int tier_percent = 100;             // the member's tier multiplier (100 = none)
   std::string tier_name{};            // for the explanation; "" without tiers
@@ -127,8 +136,8 @@ struct EarningInput {
 };
 
 struct EarningStep {
-  std::string rule{};    // "base", "category", "sku", "tier", "minimum_spend", "channel", "no_rate",
-                         // "cap_day", "cap_month"
+  std::string rule{};    // "base", "category", "sku", "promotion", "tier", "minimum_spend", "channel",
+                         // "no_rate", "cap_day", "cap_month"
   std::string detail{};  // what it applied to, plain English with plain numbers: "shoes ×200%",
                          // "1 point per 1 EUR", "below 10.00 EUR"
   Points points{0};      // what the step added (negative: removed)
@@ -153,7 +162,11 @@ struct Earning {
 //     adds floor(line amount × (m − 100) / 100 × rate …) points, computed on the
 //     exact products and rounded once per line ("sku" or "category" step per
 //     multiplier key, lines with the same key summed).
-//  4. The tier adds floor(subtotal × (tier_percent − 100) / 100) ("tier").
+//  4. Each promotion running at occurred_at whose channel matches (or is "")
+//     adds floor(base points of its matching lines × (percent − 100) / 100),
+//     matching lines being those of its category (every line for ""), and its
+//     bonus_points when at least one line matches: one "promotion" step each.
+//     The tier then adds floor(subtotal × (tier_percent − 100) / 100) ("tier").
 //  5. Caps: the result is cut so earned_same_day + points ≤ cap_per_day and
 //     earned_same_month + points ≤ cap_per_month ("cap_day", "cap_month", with
 //     negative points); never below 0.
