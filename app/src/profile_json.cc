@@ -144,6 +144,7 @@ std::string MovedRowsToJson(const MovedRows& rows) {
       .Add("purchases", rows.purchases)
       .Add("company_links", rows.company_links)
       .Add("interests", rows.interests)
+      .Add("point_lots", rows.point_lots)
       .Take();
 }
 
@@ -163,6 +164,7 @@ Result<MovedRows> MovedRowsFromJson(std::string_view json) {
                                         : key == "purchases"     ? &rows.purchases
                                         : key == "company_links" ? &rows.company_links
                                         : key == "interests"     ? &rows.interests
+                                        : key == "point_lots"    ? &rows.point_lots
                                                                  : nullptr;
     if (target == nullptr) return Malformed("unknown list " + std::string(key));
     RAPPORT_RETURN_IF_ERROR(ReadIntegers(field.value(), *target));

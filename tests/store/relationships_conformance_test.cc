@@ -1035,8 +1035,18 @@ TEST_P(RelationshipsConformance, DeleteRefusesReferencedContactsAndCleansUp) {
   EXPECT_NE(duplicates.message().find("duplicate"), std::string::npos) << duplicates.ToString();
   EXPECT_TRUE(Get(ids[1]).has_value());
 
+  // What the loyalty programme derived without any history goes with the contact.
+  ASSERT_TRUE(InWrite([&](app::WriteTransaction& tx) -> Status {
+                RAPPORT_RETURN_IF_ERROR(tx.RewardsOut().LockMember(ids[2]));
+                RAPPORT_RETURN_IF_ERROR(tx.TiersOut().PutMemberTier(ids[2], domain::TierStatus{}));
+                return tx.ReferralsOut().PutReferralCode(ids[2], "LONE-CODE", FromUnixMicros(1));
+              }).ok());
   ASSERT_TRUE(remove(ids[2]).ok());
   EXPECT_FALSE(Get(ids[2]).has_value());
+  EXPECT_EQ(Raw()->Column("SELECT count(*) FROM loyalty_accounts WHERE contact_id = " + std::to_string(ids[2].value())),
+            std::vector<std::string>{"0"});
+  EXPECT_EQ(Raw()->Column("SELECT count(*) FROM member_tiers"), std::vector<std::string>{"0"});
+  EXPECT_EQ(Raw()->Column("SELECT count(*) FROM referral_codes"), std::vector<std::string>{"0"});
   EXPECT_EQ(SearchIds({"lou"}), std::vector<std::int64_t>{});
   EXPECT_EQ(Raw()->Column("SELECT count(*) FROM contact_identities"), std::vector<std::string>{"0"});
   EXPECT_EQ(Raw()->Column("SELECT count(*) FROM contact_companies"), std::vector<std::string>{"0"});

@@ -638,6 +638,11 @@ class FakeLoyalty final : public LoyaltyReader, public LoyaltyWriter {
   Result<std::optional<IdempotencyRecord>> GetIdempotency(std::string_view, std::string_view) override {
     return Refused();
   }
+  Result<std::vector<Purchase>> FindPurchasesByExternalIds(std::span<const std::string>) override { return Refused(); }
+  Result<std::vector<ContactState>> GetContactStates(std::span<const ContactId>) override { return Refused(); }
+  Result<std::vector<EarnedPoints>> ListEarnings(std::span<const ContactId>, Timestamp, Timestamp) override {
+    return Refused();
+  }
   Result<PurchaseId> InsertPurchase(const Purchase&) override { return Refused(); }
   Result<std::int64_t> InsertRefund(const Refund&) override { return Refused(); }
   Result<PostedTransaction> PostTransaction(const NewLedgerTransaction&) override { return Refused(); }
@@ -646,6 +651,9 @@ class FakeLoyalty final : public LoyaltyReader, public LoyaltyWriter {
   }
   Status PutIdempotency(const IdempotencyRecord&) override { return Refused(); }
   Result<std::int64_t> PruneIdempotency(Timestamp, int) override { return Refused(); }
+  Result<std::vector<PurchaseId>> ImportPurchases(std::span<const ImportedPurchase>, std::string_view) override {
+    return Refused();
+  }
 
  private:
   static Status Refused() { return FailedPrecondition("loyalty is not part of the jobs fake"); }
@@ -677,6 +685,62 @@ class FakeRewards final : public RewardsReader, public RewardsWriter {
   static Status Refused() { return FailedPrecondition("rewards are not part of the jobs fake"); }
 };
 
+class FakeTiers final : public TiersReader, public TiersWriter {
+ public:
+  Result<std::optional<MemberTier>> GetMemberTier(ContactId) override { return Refused(); }
+  Result<std::vector<MemberTier>> DueTierReviews(Timestamp, int) override { return Refused(); }
+  Result<domain::TierQualifier> Qualifier(ContactId, std::string_view, Timestamp, Timestamp) override {
+    return Refused();
+  }
+  Result<std::vector<TierCount>> CountMembersByTier() override { return Refused(); }
+  Result<std::optional<BonusAward>> GetBonusAward(ContactId, std::string_view) override { return Refused(); }
+  Result<std::vector<ContactId>> BirthdayMembers(std::span<const std::string>, std::optional<ContactId>, int) override {
+    return Refused();
+  }
+  Status PutMemberTier(ContactId, const domain::TierStatus&) override { return Refused(); }
+  Status InsertBonusAward(const BonusAward&) override { return Refused(); }
+
+ private:
+  static Status Refused() { return FailedPrecondition("tiers are not part of the jobs fake"); }
+};
+
+class FakeCoupons final : public CouponsReader, public CouponsWriter {
+ public:
+  Result<std::optional<Coupon>> GetCoupon(std::int64_t) override { return Refused(); }
+  Result<std::optional<Coupon>> FindCouponByCode(std::string_view) override { return Refused(); }
+  Result<std::vector<Coupon>> ListCoupons(const CouponFilter&, std::optional<std::int64_t>, int) override {
+    return Refused();
+  }
+  Result<std::int64_t> CountCouponUses(std::int64_t, ContactId) override { return Refused(); }
+  Result<std::vector<CouponUse>> ListCouponUses(ContactId, int) override { return Refused(); }
+  Result<std::int64_t> InsertCoupon(const Coupon&) override { return Refused(); }
+  Status UpdateCoupon(std::int64_t, bool, std::optional<Timestamp>, std::optional<std::int64_t>) override {
+    return Refused();
+  }
+  Result<bool> TakeCouponUse(std::int64_t) override { return Refused(); }
+  Result<std::int64_t> InsertCouponUse(const CouponUse&) override { return Refused(); }
+
+ private:
+  static Status Refused() { return FailedPrecondition("coupons are not part of the jobs fake"); }
+};
+
+class FakeReferrals final : public ReferralsReader, public ReferralsWriter {
+ public:
+  Result<std::optional<std::string>> GetReferralCode(ContactId) override { return Refused(); }
+  Result<std::optional<ContactId>> FindReferrerByCode(std::string_view) override { return Refused(); }
+  Result<std::optional<Referral>> GetReferralOf(ContactId) override { return Refused(); }
+  Result<std::vector<Referral>> ListReferralsBy(ContactId, std::optional<std::int64_t>, int) override {
+    return Refused();
+  }
+  Result<std::int64_t> CountRewardedReferrals(ContactId) override { return Refused(); }
+  Status PutReferralCode(ContactId, std::string_view, Timestamp) override { return Refused(); }
+  Result<std::int64_t> InsertReferral(const Referral&) override { return Refused(); }
+  Status MarkReferralRewarded(std::int64_t, PurchaseId, Timestamp) override { return Refused(); }
+
+ private:
+  static Status Refused() { return FailedPrecondition("referrals are not part of the jobs fake"); }
+};
+
 }  // namespace unsupported
 
 class FakeTransaction final : public app::WriteTransaction {
@@ -703,6 +767,12 @@ class FakeTransaction final : public app::WriteTransaction {
   app::LoyaltyWriter& LoyaltyOut() override { return loyalty_; }
   app::RewardsReader& Rewards() override { return rewards_; }
   app::RewardsWriter& RewardsOut() override { return rewards_; }
+  app::TiersReader& Tiers() override { return tiers_; }
+  app::TiersWriter& TiersOut() override { return tiers_; }
+  app::CouponsReader& Coupons() override { return coupons_; }
+  app::CouponsWriter& CouponsOut() override { return coupons_; }
+  app::ReferralsReader& Referrals() override { return referrals_; }
+  app::ReferralsWriter& ReferralsOut() override { return referrals_; }
 
  private:
   FakeJobQueue jobs_;
@@ -714,6 +784,9 @@ class FakeTransaction final : public app::WriteTransaction {
   unsupported::FakeCardDetails card_details_;
   unsupported::FakeLoyalty loyalty_;
   unsupported::FakeRewards rewards_;
+  unsupported::FakeTiers tiers_;
+  unsupported::FakeCoupons coupons_;
+  unsupported::FakeReferrals referrals_;
 };
 
 class FakeStore final : public app::Store {

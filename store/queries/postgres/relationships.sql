@@ -276,10 +276,27 @@ UNION ALL SELECT 'tasks', (SELECT count(*) FROM tasks WHERE contact_id = $1::big
 UNION ALL SELECT 'consents', (SELECT count(*) FROM consent_history WHERE contact_id = $1::bigint)
 UNION ALL SELECT 'interests', (SELECT count(*) FROM contact_interests WHERE contact_id = $1::bigint)
 UNION ALL SELECT 'purchases', (SELECT count(*) FROM purchases WHERE contact_id = $1::bigint)
+UNION ALL SELECT 'points ledger entries', (SELECT count(*) FROM ledger_transactions WHERE contact_id = $1::bigint)
+UNION ALL SELECT 'redemptions', (SELECT count(*) FROM redemptions WHERE contact_id = $1::bigint)
+UNION ALL SELECT 'bonuses', (SELECT count(*) FROM bonus_awards WHERE contact_id = $1::bigint)
+UNION ALL SELECT 'personal coupons', (SELECT count(*) FROM coupons WHERE contact_id = $1::bigint)
+UNION ALL SELECT 'coupon uses', (SELECT count(*) FROM coupon_uses WHERE contact_id = $1::bigint)
+UNION ALL SELECT 'referrals', (SELECT count(*) FROM referrals WHERE referrer_id = $1::bigint OR referred_id = $1::bigint)
 UNION ALL SELECT 'merges', (SELECT count(*) FROM contact_merges WHERE survivor_id = $1::bigint OR merged_id = $1::bigint)
 UNION ALL SELECT 'merged contacts', (SELECT count(*) FROM contacts WHERE merged_into = $1::bigint)
 UNION ALL SELECT 'duplicate candidates', (SELECT count(*) FROM duplicate_candidates
                                            WHERE first_contact_id = $1::bigint OR second_contact_id = $1::bigint);
+
+-- name: contact_loyalty_state_delete
+-- What the loyalty programme derived for a contact without history (an empty
+-- account row, a tier status, an unused referral code): removed with it.
+DELETE FROM loyalty_accounts WHERE contact_id = $1::bigint;
+
+-- name: contact_tier_delete
+DELETE FROM member_tiers WHERE contact_id = $1::bigint;
+
+-- name: contact_referral_code_delete
+DELETE FROM referral_codes WHERE contact_id = $1::bigint;
 
 -- name: contact_delete
 DELETE FROM contacts WHERE id = $1::bigint;

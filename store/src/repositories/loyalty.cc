@@ -621,15 +621,24 @@ Result<app::PostedTransaction> SqlLoyalty::PostTransaction(const app::NewLedgerT
   const std::int64_t contact = posting.contact_id.value();
 
   // Lock the member's account (created empty when new), then the existing lots
-  // the posting touches, in id order: postings of one member take turns.
+  // the posting touches, in id order: postings of one member take turns. Most
+  // postings find the account, so it is created only when the lock finds none.
   const SqlParam contact_params[] = {contact};
-  RAPPORT_RETURN_IF_ERROR(session_.Execute("loyalty_account_ensure", contact_params).status());
   app::LoyaltyAccount account;
   account.contact_id = posting.contact_id;
-  RAPPORT_RETURN_IF_ERROR(session_.Query("loyalty_account_lock", contact_params, [&](const SqlRow& row) {
-    account = AccountFromRow(row);
-    return Status();
-  }));
+  bool account_found = false;
+  const auto lock_account = [&] {
+    return session_.Query("loyalty_account_lock", contact_params, [&](const SqlRow& row) {
+      account = AccountFromRow(row);
+      account_found = true;
+      return Status();
+    });
+  };
+  RAPPORT_RETURN_IF_ERROR(lock_account());
+  if (!account_found) {
+    RAPPORT_RETURN_IF_ERROR(session_.Execute("loyalty_account_ensure", contact_params).status());
+    RAPPORT_RETURN_IF_ERROR(lock_account());
+  }
 
   std::set<std::int64_t> touched(posting.released_lots.begin(), posting.released_lots.end());
   for (const app::NewEntry& entry : posting.entries) {

@@ -49,6 +49,11 @@ class SqlLoyalty final : public app::LoyaltyReader, public app::LoyaltyWriter {
   Result<std::optional<app::ProgrammeRules>> GetRules() override;
   Result<std::optional<app::ProgrammeRules>> GetRulesVersion(std::int64_t version) override;
   Result<std::optional<app::IdempotencyRecord>> GetIdempotency(std::string_view scope, std::string_view key) override;
+  // Bulk import reads and writes: repositories/loyalty_import.cc.
+  Result<std::vector<app::Purchase>> FindPurchasesByExternalIds(std::span<const std::string> external_ids) override;
+  Result<std::vector<app::ContactState>> GetContactStates(std::span<const ContactId> ids) override;
+  Result<std::vector<app::EarnedPoints>> ListEarnings(std::span<const ContactId> contacts, Timestamp from,
+                                                      Timestamp to) override;
 
   // LoyaltyWriter
   Result<PurchaseId> InsertPurchase(const app::Purchase& purchase) override;
@@ -58,6 +63,8 @@ class SqlLoyalty final : public app::LoyaltyReader, public app::LoyaltyWriter {
                                 std::string_view actor) override;
   Status PutIdempotency(const app::IdempotencyRecord& record) override;
   Result<std::int64_t> PruneIdempotency(Timestamp cutoff, int limit) override;
+  Result<std::vector<PurchaseId>> ImportPurchases(std::span<const app::ImportedPurchase> batch,
+                                                  std::string_view actor) override;
 
  private:
   Result<std::vector<app::Purchase>> QueryPurchases(std::string_view query_name, std::span<const SqlParam> params);

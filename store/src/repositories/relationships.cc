@@ -876,6 +876,9 @@ Status SqlRelationships::DeleteContact(ContactId id) {
   RAPPORT_RETURN_IF_ERROR(session_.Execute("contact_company_delete_all", params).status());
   RAPPORT_RETURN_IF_ERROR(session_.Execute("contact_identities_delete", params).status());
   RAPPORT_RETURN_IF_ERROR(session_.Execute("contact_search_delete", params).status());
+  RAPPORT_RETURN_IF_ERROR(session_.Execute("contact_loyalty_state_delete", params).status());
+  RAPPORT_RETURN_IF_ERROR(session_.Execute("contact_tier_delete", params).status());
+  RAPPORT_RETURN_IF_ERROR(session_.Execute("contact_referral_code_delete", params).status());
   return RequireChanged(session_.Execute("contact_delete", params), "contact " + std::to_string(id.value()));
 }
 

@@ -9,12 +9,15 @@
 #include "repositories/accounts.h"
 #include "repositories/card_details.h"
 #include "repositories/checkpoints.h"
+#include "repositories/coupons.h"
 #include "repositories/directory.h"
 #include "repositories/event_log.h"
 #include "repositories/job_queue.h"
 #include "repositories/loyalty.h"
+#include "repositories/referrals.h"
 #include "repositories/relationships.h"
 #include "repositories/rewards.h"
+#include "repositories/tiers.h"
 
 #include "rapport/app/store.h"
 
@@ -30,7 +33,10 @@ class SqlReadTransaction final : public app::ReadTransaction {
         relationships_(session, now),
         card_details_(session, now),
         loyalty_(session, now),
-        rewards_(session, now) {}
+        rewards_(session, now),
+        tiers_(session, now),
+        coupons_(session, now),
+        referrals_(session, now) {}
   app::EventLogReader& Events() override { return events_; }
   app::JobQueue& Jobs() override { return jobs_; }
   app::DirectoryReader& Directory() override { return directory_; }
@@ -39,6 +45,9 @@ class SqlReadTransaction final : public app::ReadTransaction {
   app::CardDetailsReader& CardDetails() override { return card_details_; }
   app::LoyaltyReader& Loyalty() override { return loyalty_; }
   app::RewardsReader& Rewards() override { return rewards_; }
+  app::TiersReader& Tiers() override { return tiers_; }
+  app::CouponsReader& Coupons() override { return coupons_; }
+  app::ReferralsReader& Referrals() override { return referrals_; }
 
  private:
   SqlEventLog events_;
@@ -49,6 +58,9 @@ class SqlReadTransaction final : public app::ReadTransaction {
   SqlCardDetails card_details_;
   SqlLoyalty loyalty_;
   SqlRewards rewards_;
+  SqlTiers tiers_;
+  SqlCoupons coupons_;
+  SqlReferrals referrals_;
 };
 
 class SqlWriteTransaction final : public app::WriteTransaction {
@@ -64,7 +76,10 @@ class SqlWriteTransaction final : public app::WriteTransaction {
         relationships_(session, now),
         card_details_(session, now),
         loyalty_(session, now),
-        rewards_(session, now) {}
+        rewards_(session, now),
+        tiers_(session, now),
+        coupons_(session, now),
+        referrals_(session, now) {}
   app::EventLogReader& Events() override { return events_; }
   app::JobQueue& Jobs() override { return jobs_; }
   app::DirectoryReader& Directory() override { return directory_; }
@@ -81,6 +96,12 @@ class SqlWriteTransaction final : public app::WriteTransaction {
   app::LoyaltyWriter& LoyaltyOut() override { return loyalty_; }
   app::RewardsReader& Rewards() override { return rewards_; }
   app::RewardsWriter& RewardsOut() override { return rewards_; }
+  app::TiersReader& Tiers() override { return tiers_; }
+  app::TiersWriter& TiersOut() override { return tiers_; }
+  app::CouponsReader& Coupons() override { return coupons_; }
+  app::CouponsWriter& CouponsOut() override { return coupons_; }
+  app::ReferralsReader& Referrals() override { return referrals_; }
+  app::ReferralsWriter& ReferralsOut() override { return referrals_; }
 
  private:
   SqlEventLog events_;
@@ -92,6 +113,9 @@ class SqlWriteTransaction final : public app::WriteTransaction {
   SqlCardDetails card_details_;
   SqlLoyalty loyalty_;
   SqlRewards rewards_;
+  SqlTiers tiers_;
+  SqlCoupons coupons_;
+  SqlReferrals referrals_;
 };
 
 }  // namespace rapport::store

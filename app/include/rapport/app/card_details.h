@@ -109,6 +109,10 @@ struct MovedRows {
   // exactly the copies even when the survivor holds the same interest from
   // another source.
   std::vector<std::int64_t> interests{};
+  // The survivor's point lots the merge created to carry the merged member's
+  // open points (app/src/loyalty_support.h TransferOpenLots): undo moves what
+  // remains of them back. Filled by the app, not by MoveContactRows.
+  std::vector<std::int64_t> point_lots{};
 };
 
 struct MergeRecord {

@@ -229,6 +229,36 @@ struct IdempotencyRecord {
   friend bool operator==(const IdempotencyRecord&, const IdempotencyRecord&) = default;
 };
 
+// ---- bulk import (app/purchase_import.h)
+
+// One purchase of an import batch, its earning planned by the app. The store
+// writes the purchase and, when it earned points, its earn posting exactly
+// as PostTransaction would: issued −points, the member's pending (or
+// available) +points on a new lot of those points.
+struct ImportedPurchase {
+  Purchase purchase{};                        // id, recorded_at, refunds: ignored; points_earned ≥ 0
+  std::string explanation_json = "{}";        // the earn posting's explanation
+  LotState lot_state = LotState::kAvailable;  // of the new lot: pending or available
+  Timestamp available_at{};
+  std::optional<Timestamp> expires_at{};
+};
+
+// The member credit of one earn posting (for the caps of an import).
+struct EarnedPoints {
+  ContactId contact_id{};
+  Timestamp occurred_at{};
+  Points points{0};
+  friend bool operator==(const EarnedPoints&, const EarnedPoints&) = default;
+};
+
+// A contact as an import sees it: whether it was merged, and into whom.
+struct ContactState {
+  ContactId id{};
+  std::optional<ContactId> merged_into{};
+};
+
+inline constexpr std::size_t kImportPurchasesMax = 100'000;  // per ImportPurchases call
+
 inline constexpr std::size_t kLedgerEntriesPerTransactionMax = 1'000;
 inline constexpr std::size_t kPurchaseLinesMax = 500;
 inline constexpr std::size_t kIdempotencyKeyBytesMax = 255;
@@ -280,6 +310,16 @@ class LoyaltyReader {
   virtual Result<std::optional<ProgrammeRules>> GetRulesVersion(std::int64_t version) = 0;
 
   virtual Result<std::optional<IdempotencyRecord>> GetIdempotency(std::string_view scope, std::string_view key) = 0;
+
+  // Bulk reads of an import (at most kImportPurchasesMax items each):
+  // the purchases holding these external ids ("" never matches), any order;
+  virtual Result<std::vector<Purchase>> FindPurchasesByExternalIds(std::span<const std::string> external_ids) = 0;
+  // the contacts among `ids` that exist (merged ones included), any order;
+  virtual Result<std::vector<ContactState>> GetContactStates(std::span<const ContactId> ids) = 0;
+  // the member credits of earn postings of `contacts` occurring in [from, to),
+  // one per posting, by contact then occurred_at (EarnedBetween, itemised).
+  virtual Result<std::vector<EarnedPoints>> ListEarnings(std::span<const ContactId> contacts, Timestamp from,
+                                                         Timestamp to) = 0;
 };
 
 class LoyaltyWriter {
@@ -305,6 +345,17 @@ class LoyaltyWriter {
   virtual Status PutIdempotency(const IdempotencyRecord& record) = 0;
   // Deletes records created before `cutoff`, at most `limit`; returns how many.
   virtual Result<std::int64_t> PruneIdempotency(Timestamp cutoff, int limit) = 0;
+  // Writes a batch of imported purchases (1..kImportPurchasesMax) in a few
+  // multi-row statements: the purchases; for each that earned points one earn
+  // posting (a ledger transaction by `actor`, two entries, one lot); the
+  // members' balances, earned totals and last activity (the latest purchase
+  // with points), once per member; and one "purchase_recorded" contact event
+  // per purchase, whose payload holds purchase_id, total_minor, currency,
+  // channel, points and "source":"import". Returns the purchase ids in batch
+  // order. Checks as InsertPurchase (kInvalidArgument) and kAlreadyExists when
+  // an external id is held or repeated; the caller's transaction rolls back.
+  virtual Result<std::vector<PurchaseId>> ImportPurchases(std::span<const ImportedPurchase> batch,
+                                                          std::string_view actor) = 0;
 };
 
 }  // namespace rapport::app

@@ -8,8 +8,10 @@
 //    synchronous level) or has failed; nothing of a failed body is visible.
 //  * A body returning a non-ok Status rolls back exactly its own changes.
 //  * SQLite: one writer thread runs queued bodies back to back in one
-//    transaction, each inside a SAVEPOINT, and commits them together (group
-//    commit): one fsync for many commands. A body therefore must not block on
+//    transaction and commits them together (group commit): one fsync for many
+//    commands. The first body of a transaction runs bare (when it fails, the
+//    transaction is rolled back and begun again for the rest), each later one
+//    inside a SAVEPOINT. A body runs once per Write. It must not block on
 //    anything but the store, and must not call Write/Read itself.
 //  * PostgreSQL: each body runs in its own transaction on a pooled connection.
 // Read bodies see one consistent snapshot and may run concurrently.
@@ -28,12 +30,15 @@
 #include "rapport/app/accounts.h"
 #include "rapport/app/card_details.h"
 #include "rapport/app/checkpoints.h"
+#include "rapport/app/coupons.h"
 #include "rapport/app/directory.h"
 #include "rapport/app/event_log.h"
 #include "rapport/app/job_queue.h"
 #include "rapport/app/loyalty.h"
+#include "rapport/app/referrals.h"
 #include "rapport/app/relationships.h"
 #include "rapport/app/rewards.h"
+#include "rapport/app/tiers.h"
 #include "rapport/base/clock.h"
 #include "rapport/base/status.h"
 
@@ -53,6 +58,9 @@ class ReadTransaction {
   virtual CardDetailsReader& CardDetails() = 0;
   virtual LoyaltyReader& Loyalty() = 0;
   virtual RewardsReader& Rewards() = 0;
+  virtual TiersReader& Tiers() = 0;
+  virtual CouponsReader& Coupons() = 0;
+  virtual ReferralsReader& Referrals() = 0;
 };
 
 class WriteTransaction : public ReadTransaction {
@@ -65,6 +73,9 @@ class WriteTransaction : public ReadTransaction {
   virtual CardDetailsWriter& CardDetailsOut() = 0;
   virtual LoyaltyWriter& LoyaltyOut() = 0;
   virtual RewardsWriter& RewardsOut() = 0;
+  virtual TiersWriter& TiersOut() = 0;
+  virtual CouponsWriter& CouponsOut() = 0;
+  virtual ReferralsWriter& ReferralsOut() = 0;
 };
 
 // Counters for /metrics; monotonic except the gauges marked so.
