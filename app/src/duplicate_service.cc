@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "json_builder.h"
+#include "loyalty_support.h"
 #include "profile_json.h"
 #include "relationship_support.h"
 
@@ -276,6 +277,11 @@ Result<MergeResult> DuplicateService::Merge(const Principal& principal, const Or
     RAPPORT_ASSIGN_OR_RETURN(DuplicateId pair, PairOf(transaction, survivor, other, now));
 
     RAPPORT_ASSIGN_OR_RETURN(MovedRows moved, transaction.CardDetailsOut().MoveContactRows(other.id, survivor.id));
+    // The merged card's points follow its purchases to the survivor.
+    RAPPORT_ASSIGN_OR_RETURN(const std::vector<Lot> open_lots, transaction.Loyalty().ListOpenLots(other.id));
+    RAPPORT_ASSIGN_OR_RETURN(moved.point_lots,
+                             TransferOpenLots(transaction, other.id, survivor.id, open_lots, now, principal.Actor(),
+                                              "merged from contact " + std::to_string(other.id.value())));
     // An external id is unique: the merged card gives it up when the survivor takes it.
     ContactProfile other_after = other.profile;
     if (!merged.external_id.empty() && merged.external_id == other.profile.external_id) other_after.external_id.clear();
@@ -341,6 +347,20 @@ Result<MergeResult> DuplicateService::Undo(const Principal& principal, const Ori
     RAPPORT_ASSIGN_OR_RETURN(MovedRows moved, MovedRowsFromJson(merge->moved_json));
 
     RAPPORT_RETURN_IF_ERROR(transaction.CardDetailsOut().RestoreContactRows(moved, merge->survivor, merge->merged));
+    // What remains of the points the merge carried over goes back.
+    if (!moved.point_lots.empty()) {
+      RAPPORT_ASSIGN_OR_RETURN(const std::vector<Lot> survivor_lots,
+                               transaction.Loyalty().ListOpenLots(merge->survivor));
+      std::vector<Lot> carried;
+      for (const Lot& lot : survivor_lots) {
+        if (std::find(moved.point_lots.begin(), moved.point_lots.end(), lot.id) != moved.point_lots.end()) {
+          carried.push_back(lot);
+        }
+      }
+      RAPPORT_RETURN_IF_ERROR(TransferOpenLots(transaction, merge->survivor, merge->merged, carried, now,
+                                               principal.Actor(), "merge " + std::to_string(id.value()) + " undone")
+                                  .status());
+    }
     RAPPORT_RETURN_IF_ERROR(out.SetMergedInto(merge->merged, std::nullopt, now));
     // The survivor first: it gives back an external id the other card held.
     RAPPORT_ASSIGN_OR_RETURN(Contact survivor, LiveContact(in, merge->survivor));

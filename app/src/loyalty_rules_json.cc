@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -82,6 +84,21 @@ class ObjectReader {
       return;
     }
     target.assign(value->GetString(), value->GetStringLength());
+  }
+  // An RFC 3339 string.
+  void Time(std::string_view name, Timestamp& target) {
+    const rapidjson::Value* value = Find(name);
+    if (value == nullptr) return;
+    if (!value->IsString()) {
+      Problem(Path(name), "must be a string");
+      return;
+    }
+    Result<Timestamp> parsed = ParseRfc3339(std::string_view(value->GetString(), value->GetStringLength()));
+    if (!parsed.ok()) {
+      Problem(Path(name), "must be an RFC 3339 time such as 2026-06-01T00:00:00Z");
+      return;
+    }
+    target = *parsed;
   }
   // Calls `each` with a reader per element of an array of objects; false
   // when the member is absent or not an array.
@@ -159,6 +176,154 @@ void ReadMultipliers(ObjectReader& reader, std::string_view name, std::vector<do
   if (present) target = std::move(multipliers);
 }
 
+void WriteTiers(Writer& writer, const domain::TierProgramme& programme) {
+  String(writer, "tiers");
+  writer.StartObject();
+  String(writer, "tiers");
+  writer.StartArray();
+  for (const domain::TierDefinition& tier : programme.tiers) {
+    writer.StartObject();
+    String(writer, "key");
+    String(writer, tier.key);
+    String(writer, "name");
+    String(writer, tier.name);
+    String(writer, "min_spend_minor");
+    writer.Int64(tier.min_spend_minor);
+    String(writer, "min_purchases");
+    writer.Int64(tier.min_purchases);
+    String(writer, "earn_percent");
+    writer.Int(tier.earn_percent);
+    String(writer, "discount_percent");
+    writer.Int(tier.discount_percent);
+    String(writer, "sla_class");
+    String(writer, tier.sla_class);
+    writer.EndObject();
+  }
+  writer.EndArray();
+  String(writer, "qualification");
+  String(writer, domain::TierQualificationName(programme.qualification));
+  String(writer, "currency");
+  String(writer, programme.currency);
+  String(writer, "window_months");
+  writer.Int(programme.window_months);
+  String(writer, "period_months");
+  writer.Int(programme.period_months);
+  String(writer, "grace_days");
+  writer.Int(programme.grace_days);
+  writer.EndObject();
+}
+
+void WritePromotions(Writer& writer, const std::vector<domain::Promotion>& promotions) {
+  String(writer, "promotions");
+  writer.StartArray();
+  for (const domain::Promotion& promotion : promotions) {
+    writer.StartObject();
+    String(writer, "key");
+    String(writer, promotion.key);
+    String(writer, "name");
+    String(writer, promotion.name);
+    String(writer, "starts_at");
+    String(writer, FormatRfc3339(promotion.starts_at));
+    String(writer, "ends_at");
+    String(writer, FormatRfc3339(promotion.ends_at));
+    String(writer, "category");
+    String(writer, promotion.category);
+    String(writer, "channel");
+    String(writer, promotion.channel);
+    String(writer, "percent");
+    writer.Int(promotion.percent);
+    String(writer, "bonus_points");
+    writer.Int64(promotion.bonus_points.count());
+    writer.EndObject();
+  }
+  writer.EndArray();
+}
+
+void WriteBonuses(Writer& writer, const domain::BonusRules& bonuses) {
+  String(writer, "bonuses");
+  writer.StartObject();
+  String(writer, "welcome");
+  writer.Int64(bonuses.welcome.count());
+  String(writer, "birthday");
+  writer.Int64(bonuses.birthday.count());
+  String(writer, "referral_referrer");
+  writer.Int64(bonuses.referral_referrer.count());
+  String(writer, "referral_referred");
+  writer.Int64(bonuses.referral_referred.count());
+  String(writer, "referral_minimum_minor");
+  writer.Int64(bonuses.referral_minimum_minor);
+  String(writer, "referral_deadline_days");
+  writer.Int(bonuses.referral_deadline_days);
+  String(writer, "referral_limit");
+  writer.Int(bonuses.referral_limit);
+  writer.EndObject();
+}
+
+void ReadTiers(ObjectReader& reader, domain::TierProgramme& programme) {
+  std::optional<ObjectReader> tiers = reader.Object("tiers");
+  if (!tiers) return;
+  tiers->RefuseUnknown({"tiers", "qualification", "currency", "window_months", "period_months", "grace_days"});
+  std::vector<domain::TierDefinition> definitions;
+  const bool present = tiers->Objects("tiers", [&](ObjectReader& element) {
+    element.RefuseUnknown(
+        {"key", "name", "min_spend_minor", "min_purchases", "earn_percent", "discount_percent", "sla_class"});
+    domain::TierDefinition tier;
+    element.String("key", tier.key);
+    element.String("name", tier.name);
+    element.Int64("min_spend_minor", tier.min_spend_minor);
+    element.Int64("min_purchases", tier.min_purchases);
+    element.Int("earn_percent", tier.earn_percent);
+    element.Int("discount_percent", tier.discount_percent);
+    element.String("sla_class", tier.sla_class);
+    definitions.push_back(std::move(tier));
+  });
+  if (present) programme.tiers = std::move(definitions);
+  std::string qualification_name(domain::TierQualificationName(programme.qualification));
+  tiers->String("qualification", qualification_name);
+  if (std::optional<domain::TierQualification> qualification = domain::ParseTierQualification(qualification_name)) {
+    programme.qualification = *qualification;
+  } else {
+    tiers->Problem(tiers->Path("qualification"),
+                   "must be one of: spend, purchases, spend_or_purchases, spend_and_purchases");
+  }
+  tiers->String("currency", programme.currency);
+  tiers->Int("window_months", programme.window_months);
+  tiers->Int("period_months", programme.period_months);
+  tiers->Int("grace_days", programme.grace_days);
+}
+
+void ReadPromotions(ObjectReader& reader, std::vector<domain::Promotion>& target) {
+  std::vector<domain::Promotion> promotions;
+  const bool present = reader.Objects("promotions", [&](ObjectReader& element) {
+    element.RefuseUnknown({"key", "name", "starts_at", "ends_at", "category", "channel", "percent", "bonus_points"});
+    domain::Promotion promotion;
+    element.String("key", promotion.key);
+    element.String("name", promotion.name);
+    element.Time("starts_at", promotion.starts_at);
+    element.Time("ends_at", promotion.ends_at);
+    element.String("category", promotion.category);
+    element.String("channel", promotion.channel);
+    element.Int("percent", promotion.percent);
+    element.Points("bonus_points", promotion.bonus_points);
+    promotions.push_back(std::move(promotion));
+  });
+  if (present) target = std::move(promotions);
+}
+
+void ReadBonuses(ObjectReader& reader, domain::BonusRules& bonuses) {
+  std::optional<ObjectReader> object = reader.Object("bonuses");
+  if (!object) return;
+  object->RefuseUnknown({"welcome", "birthday", "referral_referrer", "referral_referred", "referral_minimum_minor",
+                         "referral_deadline_days", "referral_limit"});
+  object->Points("welcome", bonuses.welcome);
+  object->Points("birthday", bonuses.birthday);
+  object->Points("referral_referrer", bonuses.referral_referrer);
+  object->Points("referral_referred", bonuses.referral_referred);
+  object->Int64("referral_minimum_minor", bonuses.referral_minimum_minor);
+  object->Int("referral_deadline_days", bonuses.referral_deadline_days);
+  object->Int("referral_limit", bonuses.referral_limit);
+}
+
 }  // namespace
 
 std::string EarningRulesToJson(const domain::EarningRules& rules) {
@@ -201,6 +366,9 @@ std::string EarningRulesToJson(const domain::EarningRules& rules) {
   writer.EndObject();
   String(writer, "time_zone");
   String(writer, rules.time_zone);
+  WriteTiers(writer, rules.tiers);
+  WritePromotions(writer, rules.promotions);
+  WriteBonuses(writer, rules.bonuses);
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -214,7 +382,8 @@ Result<domain::EarningRules> EarningRulesFromJson(std::string_view json, std::ve
   domain::EarningRules rules = domain::DefaultEarningRules();
   ObjectReader reader(document, "", problems);
   reader.RefuseUnknown({"rates", "category_multipliers", "sku_multipliers", "minimum_spend_minor", "channels",
-                        "pending_days", "cap_per_day", "cap_per_month", "expiry", "time_zone"});
+                        "pending_days", "cap_per_day", "cap_per_month", "expiry", "time_zone", "tiers", "promotions",
+                        "bonuses"});
   std::vector<domain::EarningRate> rates;
   const bool rates_present = reader.Objects("rates", [&](ObjectReader& element) {
     element.RefuseUnknown({"currency", "points", "per_units"});
@@ -244,6 +413,9 @@ Result<domain::EarningRules> EarningRulesFromJson(std::string_view json, std::ve
     expiry->Int("months", rules.expiry.months);
   }
   reader.String("time_zone", rules.time_zone);
+  ReadTiers(reader, rules.tiers);
+  ReadPromotions(reader, rules.promotions);
+  ReadBonuses(reader, rules.bonuses);
   return rules;
 }
 

@@ -13,8 +13,10 @@
 
 #include <rapidjson/document.h>
 
+#include "earning_plan.h"
 #include "json_builder.h"
 #include "loyalty_support.h"
+#include "purchase_extras.h"
 #include "relationship_support.h"
 
 #include "rapport/app/loyalty_rules_json.h"
@@ -26,71 +28,11 @@ namespace {
 
 constexpr std::size_t kPurchaseTextBytesMax = 128;  // channel, store, external id, line SKU and category
 constexpr std::size_t kRefundReasonBytesMax = 500;
-constexpr auto kFutureTolerance = std::chrono::hours(24);
-
-Principal SystemPrincipal() {
-  Principal principal;
-  principal.kind = Principal::Kind::kSystem;
-  principal.role = domain::Role::kAdmin;
-  principal.name = "system";
-  return principal;
-}
-
-Result<const date::time_zone*> LocateZone(const std::string& name) {
-  try {
-    return date::locate_zone(name);
-  } catch (const std::exception&) {
-    return InvalidArgument("unknown time zone \"" + name + "\"");
-  }
-}
-
-// The programme's current rules, or the defaults before any were saved.
-Result<RulesView> LoadRules(LoyaltyReader& loyalty) {
-  RAPPORT_ASSIGN_OR_RETURN(std::optional<ProgrammeRules> stored, loyalty.GetRules());
-  RulesView view;
-  if (!stored) {
-    view.rules = domain::DefaultEarningRules();
-    return view;
-  }
-  std::vector<domain::RuleProblem> problems;
-  Result<domain::EarningRules> rules = EarningRulesFromJson(stored->rules_json, problems);
-  if (!rules.ok() || !problems.empty()) {
-    return DataLoss("stored loyalty rules version " + std::to_string(stored->version) + " cannot be read");
-  }
-  view.version = stored->version;
-  view.rules = std::move(*rules);
-  view.updated_at = stored->updated_at;
-  view.updated_by = stored->updated_by;
-  return view;
-}
 
 std::string FormatMinor(std::int64_t minor, std::string_view currency_code) {
   Result<Currency> currency = Currency::FromCode(currency_code);
   if (!currency.ok()) return std::to_string(minor) + " " + std::string(currency_code);
   return Money(minor, *currency).ToString();
-}
-
-std::string StepsJson(const domain::Earning& earning, std::int64_t rules_version) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  writer.StartObject();
-  writer.Key("rules_version");
-  writer.Int64(rules_version);
-  writer.Key("steps");
-  writer.StartArray();
-  for (const domain::EarningStep& step : earning.steps) {
-    writer.StartObject();
-    writer.Key("rule");
-    writer.String(step.rule.c_str(), static_cast<rapidjson::SizeType>(step.rule.size()));
-    writer.Key("detail");
-    writer.String(step.detail.c_str(), static_cast<rapidjson::SizeType>(step.detail.size()));
-    writer.Key("points");
-    writer.Int64(step.points.count());
-    writer.EndObject();
-  }
-  writer.EndArray();
-  writer.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 // The steps written by StepsJson, for replays of a purchase.
@@ -112,49 +54,6 @@ std::vector<domain::EarningStep> StepsFromJson(std::string_view json) {
                      .points = Points(step["points"].GetInt64())});
   }
   return steps;
-}
-
-std::vector<LoyaltyFieldError> CheckPurchaseRequest(const PurchaseRequest& request, Timestamp now) {
-  std::vector<LoyaltyFieldError> errors;
-  const auto fail = [&](std::string field, std::string reason) {
-    errors.push_back({std::move(field), std::move(reason)});
-  };
-  const auto check_text = [&](const std::string& field, const std::string& text) {
-    if (text.size() > kPurchaseTextBytesMax) {
-      fail(field, "is longer than " + std::to_string(kPurchaseTextBytesMax) + " bytes");
-    }
-  };
-  if (!request.contact_id.valid()) fail("contact_id", "is required");
-  if (!Currency::FromCode(request.currency).ok()) fail("currency", "is not an ISO 4217 currency code");
-  if (request.total_minor < 0 || request.total_minor > kPurchaseTotalMinorMax) {
-    fail("total_minor", "must be between 0 and " + std::to_string(kPurchaseTotalMinorMax));
-  }
-  if (request.occurred_at > now + kFutureTolerance) fail("occurred_at", "is more than a day in the future");
-  check_text("channel", request.channel);
-  check_text("store", request.store);
-  check_text("external_id", request.external_id);
-  if (request.lines.size() > kPurchaseLinesMax) {
-    fail("lines", "has more than " + std::to_string(kPurchaseLinesMax) + " lines");
-    return errors;
-  }
-  for (std::size_t i = 0; i < request.lines.size(); ++i) {
-    const domain::PurchaseLine& line = request.lines[i];
-    const std::string prefix = "lines[" + std::to_string(i) + "].";
-    if (line.quantity < 1 || line.quantity > 1'000'000) fail(prefix + "quantity", "must be between 1 and 1000000");
-    if (line.unit_price_minor < 0 || line.unit_price_minor > kPurchaseTotalMinorMax) {
-      fail(prefix + "unit_price_minor", "must be between 0 and " + std::to_string(kPurchaseTotalMinorMax));
-    }
-    check_text(prefix + "sku", line.sku);
-    check_text(prefix + "category", line.category);
-  }
-  return errors;
-}
-
-bool SameContent(const Purchase& stored, const PurchaseRequest& request) {
-  return stored.contact_id == request.contact_id && stored.company_id == request.company_id &&
-         stored.lines == request.lines && stored.total_minor == request.total_minor &&
-         stored.currency == request.currency && stored.channel == request.channel && stored.store == request.store &&
-         stored.occurred_at == request.occurred_at;
 }
 
 LedgerAccount AccountOf(const Lot& lot) {
@@ -274,23 +173,26 @@ LoyaltyService::PurchaseOutcome LoyaltyService::RecordPurchase(const Principal& 
     }
     RAPPORT_ASSIGN_OR_RETURN(const RulesView rules, LoadRules(loyalty));
     RAPPORT_ASSIGN_OR_RETURN(const date::time_zone* zone, LocateZone(rules.rules.time_zone));
+    PurchaseExtrasContext extras{
+        .transaction = transaction, .rules = rules.rules, .zone = *zone, .now = now, .actor = actor};
+    RAPPORT_ASSIGN_OR_RETURN(const PreparedExtras prepared, PrepareExtras(extras, request, outcome.errors));
 
-    domain::EarningInput input{.total_minor = request.total_minor,
-                               .currency = Currency::FromCode(request.currency).value(),
-                               .channel = request.channel,
-                               .lines = request.lines};
+    EarlierEarnings earlier;
     if (!rules.rules.cap_per_day.zero()) {
       const Timestamp day = domain::StartOfLocalDay(request.occurred_at, *zone);
-      RAPPORT_ASSIGN_OR_RETURN(input.earned_same_day,
+      RAPPORT_ASSIGN_OR_RETURN(earlier.same_day,
                                loyalty.EarnedBetween(request.contact_id, day, request.occurred_at + Microseconds(1)));
     }
     if (!rules.rules.cap_per_month.zero()) {
       const Timestamp month = domain::StartOfLocalMonth(request.occurred_at, *zone);
-      RAPPORT_ASSIGN_OR_RETURN(input.earned_same_month,
+      RAPPORT_ASSIGN_OR_RETURN(earlier.same_month,
                                loyalty.EarnedBetween(request.contact_id, month, request.occurred_at + Microseconds(1)));
     }
+    const EarningPlan plan =
+        PlanEarning({.rules = rules.rules, .rules_version = rules.version, .zone = *zone, .now = now}, request,
+                    prepared.tier_definition, earlier);
     RecordedPurchase recorded;
-    recorded.earning = domain::CalculateEarning(input, rules.rules);
+    recorded.earning = plan.earning;
 
     Purchase purchase{.contact_id = request.contact_id,
                       .company_id = request.company_id,
@@ -313,25 +215,8 @@ LoyaltyService::PurchaseOutcome LoyaltyService::RecordPurchase(const Principal& 
                                                    .Add("channel", request.channel)
                                                    .Take()));
     if (!recorded.earning.points.zero()) {
-      const Timestamp available_at = domain::AvailableAt(request.occurred_at, rules.rules.pending_days, *zone);
-      const bool pending = available_at > now;
-      NewLedgerTransaction posting{.kind = LedgerKind::kEarn,
-                                   .contact_id = request.contact_id,
-                                   .purchase_id = purchase.id,
-                                   .occurred_at = request.occurred_at,
-                                   .actor = actor,
-                                   .explanation_json = StepsJson(recorded.earning, rules.version),
-                                   .activity_at = request.occurred_at};
-      posting.lots.push_back(NewLot{.points = recorded.earning.points,
-                                    .state = pending ? LotState::kPending : LotState::kAvailable,
-                                    .earned_at = request.occurred_at,
-                                    .available_at = available_at,
-                                    .expires_at = domain::LotExpiry(request.occurred_at, rules.rules.expiry, *zone),
-                                    .purchase_id = purchase.id});
-      posting.entries.push_back({.account = LedgerAccount::kIssued, .points = -recorded.earning.points});
-      posting.entries.push_back({.account = pending ? LedgerAccount::kPending : LedgerAccount::kAvailable,
-                                 .points = recorded.earning.points,
-                                 .new_lot = 0});
+      const bool pending = plan.pending;
+      const NewLedgerTransaction posting = EarnPosting(plan, request, purchase.id, actor);
       RAPPORT_ASSIGN_OR_RETURN(const PostedTransaction posted, transaction.LoyaltyOut().PostTransaction(posting));
       RAPPORT_ASSIGN_OR_RETURN(std::vector<Lot> lots, loyalty.ListPurchaseLots(purchase.id));
       for (Lot& lot : lots) {
@@ -346,6 +231,7 @@ LoyaltyService::PurchaseOutcome LoyaltyService::RecordPurchase(const Principal& 
                                                      .Add("transaction_id", posted.transaction_id)
                                                      .Take()));
     }
+    RAPPORT_RETURN_IF_ERROR(ApplyExtras(extras, prepared, purchase, recorded, outcome.errors));
     RAPPORT_ASSIGN_OR_RETURN(std::optional<Purchase> stored, loyalty.GetPurchase(purchase.id));
     if (!stored) return Internal("purchase " + std::to_string(purchase.id.value()) + " vanished after insert");
     recorded.purchase = std::move(*stored);
@@ -614,6 +500,8 @@ Result<LoyaltySummary> LoyaltyService::Summary(const Principal& principal, Conta
     RAPPORT_ASSIGN_OR_RETURN(summary.account, loyalty.GetAccount(contact));
     RAPPORT_ASSIGN_OR_RETURN(summary.lots, loyalty.ListOpenLots(contact));
     RAPPORT_ASSIGN_OR_RETURN(rules, LoadRules(loyalty));
+    RAPPORT_ASSIGN_OR_RETURN(const date::time_zone* zone, LocateZone(rules.rules.time_zone));
+    RAPPORT_ASSIGN_OR_RETURN(summary.tier, SummariseTier(transaction, rules.rules, *zone, contact, now));
     return Status::Ok();
   }));
   const Timestamp soon = now + std::chrono::days(kExpiringSoonDays);

@@ -12,6 +12,7 @@
 #include "command_support.h"
 #include "password_input.h"
 #include "progress.h"
+#include "purchase_commands.h"
 #include "transfer_commands.h"
 
 #include "rapport/app/demo_data.h"
@@ -208,6 +209,8 @@ int Run(int argc, const char* const* argv, const Environment& environment) {
   AddAccessCommands(app, access);
   TransferCommandLine transfer;
   AddTransferCommands(app, transfer);
+  PurchaseCommandLine purchases;
+  AddPurchaseCommands(app, purchases);
 
   CLI::App* version = app.add_subcommand("version", "Print the version");
 
@@ -247,6 +250,7 @@ int Run(int argc, const char* const* argv, const Environment& environment) {
   if (*demo) return RunDemo(environment, demo_data, demo_options);
   if (std::optional<int> exit_code = RunAccessCommand(environment, access)) return *exit_code;
   if (std::optional<int> exit_code = RunTransferCommand(environment, transfer)) return *exit_code;
+  if (std::optional<int> exit_code = RunPurchaseCommand(environment, purchases)) return *exit_code;
   RAPPORT_UNREACHABLE();
 }
 

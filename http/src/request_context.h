@@ -49,6 +49,7 @@ struct Services {
   RelationshipServices relationships{};
   app::LoyaltyService* loyalty = nullptr;
   app::RewardService* rewards = nullptr;
+  app::ProgrammeService* programme = nullptr;
   bool secure_cookies = false;  // ServerOptions::secure_cookies
 };
 

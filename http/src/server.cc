@@ -178,6 +178,7 @@ class Server::Impl {
     services_.relationships = dependencies.relationships;
     services_.loyalty = dependencies.loyalty;
     services_.rewards = dependencies.rewards;
+    services_.programme = dependencies.programme;
     services_.secure_cookies = options_.secure_cookies;
   }
 
@@ -243,6 +244,7 @@ Status Server::Impl::Start(const RouteAdder& add_routes) {
   }
   if (services_.loyalty == nullptr) return InvalidArgument("http: the loyalty service is required");
   if (services_.rewards == nullptr) return InvalidArgument("http: the reward service is required");
+  if (services_.programme == nullptr) return InvalidArgument("http: the programme service is required");
   if (options_.io_threads < 1 || options_.blocking_threads < 1) {
     return InvalidArgument("http: io_threads and blocking_threads must be at least 1");
   }

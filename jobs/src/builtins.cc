@@ -26,22 +26,22 @@ Result<std::int64_t> PruneDoneJobs(JobContext& context, const BuiltinOptions& op
 namespace {
 
 // Registers a loyalty job that calls `step` until it has nothing more to do
-// (or the worker is stopping), and its schedule.
+// (or the worker is stopping), and its schedule. `unit` names what a run
+// counts in the log ("lots", "members").
 Status RegisterLoyaltyJob(Worker& worker, Scheduler& scheduler, const BuiltinOptions& options, std::string_view kind,
-                          const std::string& spec, std::function<Result<app::JobRun>(app::LoyaltyService&)> step) {
-  app::LoyaltyService* loyalty = options.loyalty;
+                          const std::string& spec, std::string_view unit, std::function<Result<app::JobRun>()> step) {
   RAPPORT_RETURN_IF_ERROR(
-      worker.Register(std::string(kind), [loyalty, kind, step](const app::Job&, JobContext& context) -> Status {
-        std::int64_t lots = 0;
+      worker.Register(std::string(kind), [kind, unit, step](const app::Job&, JobContext& context) -> Status {
+        std::int64_t count = 0;
         Points points{0};
         bool more = true;
         while (more && !context.cancelled()) {
-          RAPPORT_ASSIGN_OR_RETURN(const app::JobRun run, step(*loyalty));
-          lots += run.lots;
+          RAPPORT_ASSIGN_OR_RETURN(const app::JobRun run, step());
+          count += run.lots;
           points += run.points;
           more = run.more;
         }
-        if (lots > 0) spdlog::info("{}: {} lots, {} points", kind, lots, points.count());
+        if (count > 0) spdlog::info("{}: {} {}, {} points", kind, count, unit, points.count());
         return {};
       }));
   return scheduler.Add(ScheduleDefinition{.name = std::string(kind),
@@ -53,11 +53,28 @@ Status RegisterLoyaltyJob(Worker& worker, Scheduler& scheduler, const BuiltinOpt
 }
 
 Status RegisterLoyaltyJobs(Worker& worker, Scheduler& scheduler, const BuiltinOptions& options) {
+  app::LoyaltyService* loyalty = options.loyalty;
+  RAPPORT_RETURN_IF_ERROR(RegisterLoyaltyJob(worker, scheduler, options, kReleasePointsJobKind,
+                                             options.release_points_schedule, "lots",
+                                             [loyalty] { return loyalty->ReleaseDue(kLoyaltyJobLotsPerStep); }));
+  return RegisterLoyaltyJob(worker, scheduler, options, kExpirePointsJobKind, options.expire_points_schedule, "lots",
+                            [loyalty] { return loyalty->ExpireDue(kLoyaltyJobLotsPerStep); });
+}
+
+// A programme job's run in the loyalty jobs' terms (members as the count).
+Result<app::JobRun> AsJobRun(Result<app::ProgrammeJobRun> run) {
+  RAPPORT_RETURN_IF_ERROR(run.status());
+  return app::JobRun{.lots = run->members, .more = run->more};
+}
+
+Status RegisterProgrammeJobs(Worker& worker, Scheduler& scheduler, const BuiltinOptions& options) {
+  app::ProgrammeService* programme = options.programme;
   RAPPORT_RETURN_IF_ERROR(
-      RegisterLoyaltyJob(worker, scheduler, options, kReleasePointsJobKind, options.release_points_schedule,
-                         [](app::LoyaltyService& loyalty) { return loyalty.ReleaseDue(kLoyaltyJobLotsPerStep); }));
-  return RegisterLoyaltyJob(worker, scheduler, options, kExpirePointsJobKind, options.expire_points_schedule,
-                            [](app::LoyaltyService& loyalty) { return loyalty.ExpireDue(kLoyaltyJobLotsPerStep); });
+      RegisterLoyaltyJob(worker, scheduler, options, kReviewTiersJobKind, options.review_tiers_schedule, "members",
+                         [programme] { return AsJobRun(programme->ReviewTiers(kProgrammeJobMembersPerStep)); }));
+  return RegisterLoyaltyJob(
+      worker, scheduler, options, kBirthdayBonusesJobKind, options.birthday_bonuses_schedule, "members",
+      [programme] { return AsJobRun(programme->PayBirthdayBonuses(kProgrammeJobMembersPerStep)); });
 }
 
 }  // namespace
@@ -96,6 +113,7 @@ Status RegisterBuiltins(Worker& worker, Scheduler& scheduler, const BuiltinOptio
                                                              .attempts_max = 3}));
   }
   if (options.loyalty != nullptr) RAPPORT_RETURN_IF_ERROR(RegisterLoyaltyJobs(worker, scheduler, options));
+  if (options.programme != nullptr) RAPPORT_RETURN_IF_ERROR(RegisterProgrammeJobs(worker, scheduler, options));
   return Status::Ok();
 }
 

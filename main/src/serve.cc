@@ -119,12 +119,15 @@ int Serve(const cli::ServeOptions& options, const Clock& clock, std::string_view
   // Before the job runtime, which calls it, so it is destroyed after it.
   app::LoyaltyService loyalty(*store, clock);
   app::RewardService rewards(*store, clock);
+  app::ProgrammeService programme(*store, clock);
   app::SeededRandom random(std::random_device{}());
   jobs::Worker worker(*store, clock, random, jobs::WorkerOptions{});
   jobs::Scheduler scheduler(*store, clock, jobs::SchedulerOptions{.on_enqueued = [&worker] { worker.Notify(); }});
   jobs::ConsumerRunner consumers(*store, clock);
   Status status = jobs::RegisterBuiltins(
-      worker, scheduler, jobs::BuiltinOptions{.time_zone = options.time_zone, .access = &access, .loyalty = &loyalty});
+      worker, scheduler,
+      jobs::BuiltinOptions{
+          .time_zone = options.time_zone, .access = &access, .loyalty = &loyalty, .programme = &programme});
   if (status.ok()) status = worker.Start();
   if (status.ok()) status = scheduler.Start();
   if (status.ok()) status = consumers.Start();
@@ -159,6 +162,7 @@ int Serve(const cli::ServeOptions& options, const Clock& clock, std::string_view
                                                           .mappings = &mappings};
   dependencies.loyalty = &loyalty;
   dependencies.rewards = &rewards;
+  dependencies.programme = &programme;
   dependencies.version = std::string(version);
   dependencies.assets = web::EmbeddedAssets();
   dependencies.collectors.push_back(JobMetrics(worker, consumers));

@@ -123,7 +123,8 @@ class AccessApiTest : public ::testing::Test {
                                           access_.get(),
                                           relationships_->Services(),
                                           &relationships_->loyalty,
-                                          &relationships_->rewards};
+                                          &relationships_->rewards,
+                                          &relationships_->programme};
     auto server = http::StartServerWithRoutes(options, std::move(dependencies), nullptr);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();

@@ -167,7 +167,8 @@ class ApiTest : public ::testing::Test {
                                           access_.get(),
                                           relationships_->Services(),
                                           &relationships_->loyalty,
-                                          &relationships_->rewards};
+                                          &relationships_->rewards,
+                                          &relationships_->programme};
     dependencies.collectors.push_back([](http::MetricsSink& sink) {
       sink.Gauge("rapport_test_collector", "A collector the test registers.", 7, {{"kind", "test"}});
     });
@@ -538,7 +539,8 @@ class FailingStoreApiTest : public ::testing::Test {
                                                 &access_,
                                                 relationships_.Services(),
                                                 &relationships_.loyalty,
-                                                &relationships_.rewards});
+                                                &relationships_.rewards,
+                                                &relationships_.programme});
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
   }

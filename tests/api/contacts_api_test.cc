@@ -95,7 +95,8 @@ class ContactsApiTest : public ::testing::Test {
                                                access_.get(),
                                                relationships_->Services(),
                                                &relationships_->loyalty,
-                                               &relationships_->rewards},
+                                               &relationships_->rewards,
+                                               &relationships_->programme},
                                               nullptr);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
@@ -251,7 +252,8 @@ TEST_F(ContactsApiTest, ACallingCodeMakesNationalNumbersInternational) {
                                              access_.get(),
                                              relationships_->Services(),
                                              &relationships_->loyalty,
-                                             &relationships_->rewards},
+                                             &relationships_->rewards,
+                                             &relationships_->programme},
                                             nullptr);
   ASSERT_TRUE(server.ok()) << server.status().ToString();
   server_ = std::move(server).value();

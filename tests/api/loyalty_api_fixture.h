@@ -55,8 +55,9 @@ class LoyaltyApiFixture : public ::testing::Test {
     stack_ = std::make_unique<api_testing::RelationshipStack>(*store_, clock_);
     http::ServerOptions options;
     options.port = 0;
-    http::ServerDependencies dependencies{store_.get(),       &clock_,          "1.0.0",         {}, {}, access_.get(),
-                                          stack_->Services(), &stack_->loyalty, &stack_->rewards};
+    http::ServerDependencies dependencies{
+        store_.get(),     &clock_,          "1.0.0",           {}, {}, access_.get(), stack_->Services(),
+        &stack_->loyalty, &stack_->rewards, &stack_->programme};
     auto server = http::StartServerWithRoutes(options, std::move(dependencies), nullptr);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();

@@ -11,6 +11,7 @@
 #include "rapport/app/duplicate_service.h"
 #include "rapport/app/import_mappings.h"
 #include "rapport/app/loyalty_service.h"
+#include "rapport/app/programme_service.h"
 #include "rapport/app/reward_service.h"
 #include "rapport/http/server.h"
 
@@ -25,7 +26,8 @@ struct RelationshipStack {
         exporter(store, clock),
         mappings(store, clock),
         loyalty(store, clock),
-        rewards(store, clock) {}
+        rewards(store, clock),
+        programme(store, clock) {}
 
   http::RelationshipServices Services() {
     return http::RelationshipServices{.contacts = &contacts,
@@ -42,8 +44,9 @@ struct RelationshipStack {
   app::ContactImporter importer;
   app::ContactExporter exporter;
   app::ImportMappingService mappings;
-  app::LoyaltyService loyalty;  // ServerDependencies::loyalty
-  app::RewardService rewards;   // ServerDependencies::rewards
+  app::LoyaltyService loyalty;      // ServerDependencies::loyalty
+  app::RewardService rewards;       // ServerDependencies::rewards
+  app::ProgrammeService programme;  // ServerDependencies::programme
 };
 
 }  // namespace rapport::api_testing

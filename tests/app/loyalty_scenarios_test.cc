@@ -19,11 +19,20 @@
 //   reward <name> <points> [stock=N]   a catalogue reward priced <points> (app/reward_service.h)
 //   redeem <reward> [quantity=N]       the member redeems it (oldest lots first)
 //   cancel <reward>                    cancels the reward's latest active redemption
+//   member [birthday=YYYY-MM-DD]       a new contact is the member from now on
+//   friend <name>                      another contact, given a referral code
+//   coupon <CODE> points=N [per_member=N] [max=N] [percent=N]   a coupon (points or percent off)
+//   review                             the job that reviews tiers at period end
+//   birthdays                          the job that pays birthday bonuses
+// A purchase may name coupon=<CODE> and referral=<friend>.
 //
 // followed by `=>` and what must hold after the step: `points=N` (earned by
 // a purchase, taken back by a refund, moved by a job, debited by a
 // redemption, credited back by a cancel), `written_off=N`, `redeemed=N`,
-// `available=N`, `pending=N`, `earned=N`, `expired=N`, or
+// `available=N`, `pending=N`, `earned=N`, `expired=N`, `bonus=N` (the bonus
+// points a purchase brought the member), `members=N` (reviewed or paid by a
+// job), `friend_available=N` (the last friend's balance), `tier=<key|none>`
+// and `grace=<yes|no>` (the member's tier now), or
 // `refused <status code name> "<words of the message>"` for a step that must
 // fail and change nothing.
 #include <algorithm>
@@ -40,6 +49,7 @@
 
 #include "rapport/app/access_service.h"
 #include "rapport/app/loyalty_rules_json.h"
+#include "rapport/app/programme_service.h"
 #include "rapport/app/reward_service.h"
 
 namespace rapport {
@@ -102,10 +112,14 @@ class LoyaltyScenario : public ::testing::TestWithParam<std::tuple<loyalty_testi
     if (!database_.Open(std::get<0>(GetParam()), clock_)) GTEST_SKIP() << "RAPPORT_TEST_POSTGRES_URL is not set";
     service_ = &database_.service();
     rewards_ = std::make_unique<app::RewardService>(database_.store(), clock_);
+    programme_ = std::make_unique<app::ProgrammeService>(database_.store(), clock_);
     member_ = database_.AddMembers(1, clock_.Now()).front();
   }
 
-  void TearDown() override { rewards_.reset(); }
+  void TearDown() override {
+    rewards_.reset();
+    programme_.reset();
+  }
 
   // Options after the positional words: key=value.
   static std::map<std::string, std::string> Options(const std::vector<std::string>& words, std::size_t from) {
@@ -148,7 +162,9 @@ class LoyaltyScenario : public ::testing::TestWithParam<std::tuple<loyalty_testi
           .currency = currency,
           .channel = options.contains("channel") ? options.at("channel") : "store",
           .occurred_at = options.contains("at") ? ParseRfc3339(options.at("at")).value() : clock_.Now(),
-          .external_id = "scenario-" + name};
+          .external_id = "scenario-" + name,
+          .coupon_code = options.contains("coupon") ? options.at("coupon") : "",
+          .referral_code = options.contains("referral") ? referral_codes_[options.at("referral")] : ""};
       if (options.contains("category") || options.contains("sku")) {
         request.lines.push_back({.sku = options.contains("sku") ? options.at("sku") : "",
                                  .category = options.contains("category") ? options.at("category") : "",
@@ -164,6 +180,11 @@ class LoyaltyScenario : public ::testing::TestWithParam<std::tuple<loyalty_testi
         purchases_[name] = outcome.recorded->purchase.id;
         currencies_[name] = digits;
         result.values["points"] = outcome.recorded->purchase.points_earned.count();
+        std::int64_t bonus = 0;
+        for (const app::GrantedBonus& granted : outcome.recorded->bonuses) {
+          if (granted.contact_id == member_) bonus += granted.points.count();
+        }
+        result.values["bonus"] = bonus;
       }
     } else if (verb == "refund") {
       const std::string& name = words.at(1);
@@ -220,6 +241,34 @@ class LoyaltyScenario : public ::testing::TestWithParam<std::tuple<loyalty_testi
         made.pop_back();
         result.values["points"] = cancelled.view->redemption.points.count();
       }
+    } else if (verb == "member") {
+      const std::map<std::string, std::string> options = Options(words, 1);
+      member_ = database_
+                    .AddMembers(1, clock_.Now(),
+                                options.contains("birthday") ? std::optional(options.at("birthday")) : std::nullopt)
+                    .front();
+    } else if (verb == "friend") {
+      friend_ = database_.AddMembers(1, clock_.Now()).front();
+      Result<std::string> code = programme_->ReferralCode(admin_, origin_, friend_);
+      result.status = code.status();
+      if (code.ok()) referral_codes_[words.at(1)] = *code;
+    } else if (verb == "coupon") {
+      const std::map<std::string, std::string> options = Options(words, 2);
+      app::CouponDraft draft{.code = words.at(1), .name = words.at(1)};
+      if (options.contains("percent")) {
+        draft.kind = app::CouponKind::kPercentOff;
+        draft.percent_off = std::stoi(options.at("percent"));
+      } else {
+        draft.points = Points(std::stoll(options.at("points")));
+      }
+      if (options.contains("per_member")) draft.max_uses_per_member = std::stoll(options.at("per_member"));
+      if (options.contains("max")) draft.max_uses = std::stoll(options.at("max"));
+      result.status = programme_->CreateCoupon(admin_, origin_, draft).status;
+    } else if (verb == "review" || verb == "birthdays") {
+      Result<app::ProgrammeJobRun> run = verb == "review" ? programme_->ReviewTiers(app::kTiersPageMax)
+                                                          : programme_->PayBirthdayBonuses(app::kTiersPageMax);
+      result.status = run.status();
+      if (run.ok()) result.values["members"] = run->members;
     } else if (verb != "balance") {
       ADD_FAILURE() << "unknown step: " << step;
     }
@@ -253,7 +302,23 @@ class LoyaltyScenario : public ::testing::TestWithParam<std::tuple<loyalty_testi
       const std::size_t equals = word.find('=');
       if (equals == std::string::npos) continue;
       const std::string key = word.substr(0, equals);
-      const std::int64_t expected = std::stoll(word.substr(equals + 1));
+      const std::string value = word.substr(equals + 1);
+      if (key == "tier" || key == "grace") {
+        ASSERT_TRUE(summary->tier) << step << ": the programme has no tiers";
+        if (key == "tier") {
+          EXPECT_EQ(summary->tier->current ? summary->tier->current->key : "none", value) << step << " => tier";
+        } else {
+          EXPECT_EQ(summary->tier->status.grace_until ? "yes" : "no", value) << step << " => grace";
+        }
+        continue;
+      }
+      if (key == "friend_available") {
+        Result<app::LoyaltySummary> other = service_->Summary(admin_, friend_);
+        ASSERT_TRUE(other.ok()) << other.status().ToString();
+        EXPECT_EQ(other->account.available.count(), std::stoll(value)) << step << " => " << key;
+        continue;
+      }
+      const std::int64_t expected = std::stoll(value);
       if (balances.contains(key)) {
         EXPECT_EQ(balances.at(key), expected) << step << " => " << key;
       } else if (result.values.contains(key)) {
@@ -279,6 +344,9 @@ class LoyaltyScenario : public ::testing::TestWithParam<std::tuple<loyalty_testi
   std::unique_ptr<app::RewardService> rewards_;
   std::map<std::string, std::int64_t> rewards_by_name_;
   std::map<std::string, std::vector<std::int64_t>> redemptions_;  // per reward, active ones oldest first
+  std::unique_ptr<app::ProgrammeService> programme_;
+  ContactId friend_{};
+  std::map<std::string, std::string> referral_codes_;  // per friend
 };
 
 TEST_P(LoyaltyScenario, StatementOfAccountHolds) {

@@ -16,6 +16,7 @@
 #include "loyalty_test_support.h"
 
 #include "rapport/app/access_service.h"
+#include "rapport/app/duplicate_service.h"
 
 namespace rapport {
 namespace {
@@ -219,6 +220,45 @@ TEST_P(LoyaltyServiceTest, ParallelDebitsSucceedOnlyAsFarAsTheBalanceGoes) {
   EXPECT_EQ(succeeded.load(), 1'000 / 7);
   EXPECT_EQ(refused.load(), kDebits - 1'000 / 7);
   EXPECT_EQ(Account(members_[1]).available, Points(1'000 % 7));
+  ExpectLedgerHolds();
+}
+
+// Merging two cards of one person carries the merged card's points with its
+// purchases, so a refund of a moved purchase finds its points; undoing the
+// merge takes back what remains of them. The ledger balances throughout.
+TEST_P(LoyaltyServiceTest, MergeCarriesPointsAndUndoTakesBackWhatRemains) {
+  const ContactId survivor = members_[0];
+  const ContactId other = members_[1];
+  ASSERT_TRUE(service_->RecordPurchase(admin_, origin_, Purchase(survivor, 1'000, "s-1")).status.ok());
+  app::LoyaltyService::PurchaseOutcome big = service_->RecordPurchase(admin_, origin_, Purchase(other, 5'000, "o-1"));
+  ASSERT_TRUE(big.status.ok()) << big.status.ToString();
+  ASSERT_TRUE(service_->RecordPurchase(admin_, origin_, Purchase(other, 2'000, "o-2")).status.ok());
+
+  app::DuplicateService duplicates(database_.store(), clock_);
+  Result<app::MergeResult> merged = duplicates.Merge(admin_, origin_, {.survivor = survivor, .other = other});
+  ASSERT_TRUE(merged.ok()) << merged.status().ToString();
+  EXPECT_EQ(Account(survivor).available, Points(80));
+  app::LoyaltyAccount merged_account;
+  ASSERT_TRUE(database_.store()
+                  .Read([&](app::ReadTransaction& transaction) -> Status {
+                    RAPPORT_ASSIGN_OR_RETURN(merged_account, transaction.Loyalty().GetAccount(other));
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(merged_account.available, Points(0));  // the merged card is not served, but its ledger is empty
+  ExpectLedgerHolds();
+
+  Result<app::RecordedRefund> refund =
+      service_->RefundPurchase(admin_, origin_, big.recorded->purchase.id, {.amount_minor = 5'000});
+  ASSERT_TRUE(refund.ok()) << refund.status().ToString();
+  EXPECT_EQ(refund->refund.points_reversed, Points(50));
+  EXPECT_EQ(refund->refund.points_written_off, Points(0));
+  EXPECT_EQ(Account(survivor).available, Points(30));
+
+  Result<app::MergeResult> undone = duplicates.Undo(admin_, origin_, merged->merge.id);
+  ASSERT_TRUE(undone.ok()) << undone.status().ToString();
+  EXPECT_EQ(Account(survivor).available, Points(10));
+  EXPECT_EQ(Account(other).available, Points(20));
   ExpectLedgerHolds();
 }
 

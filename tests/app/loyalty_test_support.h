@@ -45,7 +45,8 @@ class LoyaltyStore {
     if (store_) EXPECT_TRUE(store_->Close().ok());
   }
 
-  std::vector<ContactId> AddMembers(int count, Timestamp now) {
+  // `count` new contacts, each with `birthday` ("YYYY-MM-DD") when given.
+  std::vector<ContactId> AddMembers(int count, Timestamp now, std::optional<std::string> birthday = std::nullopt) {
     std::vector<ContactId> ids;
     EXPECT_TRUE(store_
                     ->Write([&](app::WriteTransaction& transaction) -> Status {
@@ -54,6 +55,7 @@ class LoyaltyStore {
                         app::ContactProfile profile;
                         profile.first_name = "Member" + std::to_string(i);
                         profile.last_name = "Test";
+                        profile.birthday = birthday;
                         records.push_back(app::MakeContactRecord(profile, {}));
                       }
                       RAPPORT_ASSIGN_OR_RETURN(ids, transaction.RelationshipsOut().InsertContacts(records, now));

@@ -8,6 +8,7 @@
 #include "rapport/app/reward_service.h"
 
 #include <atomic>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -93,6 +94,73 @@ class RewardServiceTest : public ::testing::TestWithParam<loyalty_testing::Backe
   std::vector<ContactId> members_;
   int rewards_made_ = 0;
 };
+
+// 64 clients buy and redeem at once, every tenth request sent twice as a
+// client retrying after a timeout would: nothing is lost, nothing counted
+// twice, no balance goes below zero, and each member's balance is exactly what
+// they earned minus what they redeemed.
+TEST_P(RewardServiceTest, SixtyFourClientsBuyingAndRedeemingWithRetriesAddUp) {
+  constexpr int kClients = 64;
+  constexpr int kStepsPerClient = 8;
+  constexpr std::int64_t kPrice = 15;
+  const std::int64_t reward = AddReward(kPrice);
+  std::atomic<int> failures{0};
+  std::atomic<int> refusals{0};
+  std::vector<std::thread> clients;
+  for (int client = 0; client < kClients; ++client) {
+    clients.emplace_back([&, client] {
+      const ContactId member = members_[static_cast<std::size_t>(client) % members_.size()];
+      for (int step = 0; step < kStepsPerClient; ++step) {
+        const std::string id = "c" + std::to_string(client) + "-" + std::to_string(step);
+        const int sends = (client * kStepsPerClient + step) % 10 == 0 ? 2 : 1;
+        for (int send = 0; send < sends; ++send) {
+          app::LoyaltyService::PurchaseOutcome bought = loyalty_->RecordPurchase(admin_, origin_,
+                                                                                 {.contact_id = member,
+                                                                                  .total_minor = 1'000,
+                                                                                  .currency = "EUR",
+                                                                                  .occurred_at = clock_.Now(),
+                                                                                  .external_id = "p-" + id});
+          if (!bought.status.ok()) failures.fetch_add(1);
+        }
+        for (int send = 0; send < sends; ++send) {
+          app::RewardService::RedemptionOutcome redeemed = Redeem(member, reward, 1, "r-" + id);
+          if (redeemed.status.code() == StatusCode::kFailedPrecondition) {
+            refusals.fetch_add(1);  // the balance was short at that moment: allowed
+          } else if (!redeemed.status.ok()) {
+            failures.fetch_add(1);
+          }
+        }
+      }
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  EXPECT_EQ(failures.load(), 0);
+
+  std::int64_t purchases = 0;
+  std::int64_t redemptions = 0;
+  for (std::size_t i = 0; i < members_.size(); ++i) {
+    const std::int64_t clients_of_member =
+        (kClients - 1 - static_cast<std::int64_t>(i)) / static_cast<std::int64_t>(members_.size()) + 1;
+    Result<app::PurchasePage> bought = loyalty_->ListPurchases(admin_, members_[i], std::nullopt, app::kLoyaltyPageMax);
+    ASSERT_TRUE(bought.ok()) << bought.status().ToString();
+    EXPECT_EQ(static_cast<std::int64_t>(bought->items.size()), clients_of_member * kStepsPerClient);
+    Result<app::RedemptionPage> redeemed = rewards_->ListRedemptions(admin_, members_[i], std::nullopt, 500);
+    ASSERT_TRUE(redeemed.ok()) << redeemed.status().ToString();
+    std::set<std::string> ids;
+    for (const app::Redemption& redemption : redeemed->items) {
+      EXPECT_TRUE(ids.insert(redemption.external_id).second) << "redeemed twice: " << redemption.external_id;
+    }
+    const std::int64_t earned = 10 * static_cast<std::int64_t>(bought->items.size());
+    const std::int64_t spent = kPrice * static_cast<std::int64_t>(redeemed->items.size());
+    EXPECT_EQ(Available(members_[i]).count(), earned - spent) << "member " << i;
+    EXPECT_GE(Available(members_[i]).count(), 0);
+    purchases += static_cast<std::int64_t>(bought->items.size());
+    redemptions += static_cast<std::int64_t>(redeemed->items.size());
+  }
+  EXPECT_EQ(purchases, kClients * kStepsPerClient);
+  EXPECT_GT(redemptions, 0);
+  ExpectLedgerHolds();
+}
 
 TEST_P(RewardServiceTest, CatalogueFieldErrorsNameTheirFields) {
   app::RewardService::RewardOutcome created = rewards_->Create(admin_, origin_,

@@ -14,8 +14,10 @@ void RegisterAllRoutes(Router& router) {
   RegisterContactRoutes(router);
   RegisterCardRoutes(router);
   RegisterDuplicateRoutes(router);
+  RegisterPurchaseImportRoutes(router);  // before /purchases/{purchase_id}
   RegisterLoyaltyRoutes(router);
   RegisterRewardRoutes(router);
+  RegisterProgrammeRoutes(router);
 }
 
 }  // namespace rapport::http

@@ -124,6 +124,85 @@ std::optional<Problem> ReadLines(std::string_view text, std::vector<domain::Purc
   return std::nullopt;
 }
 
+// A tier key, or null for none ("").
+void WriteTierKey(JsonWriter& json, std::string_view key, const std::string& tier) {
+  json.Key(key);
+  if (tier.empty()) {
+    json.Null();
+  } else {
+    json.String(tier);
+  }
+}
+
+void WriteAppliedCoupon(JsonWriter& json, const app::AppliedCoupon& applied) {
+  const app::Coupon& coupon = applied.coupon;
+  json.StartObject();
+  json.Field("id", coupon.id);
+  json.Field("code", coupon.code);
+  json.Field("kind", app::CouponKindName(coupon.kind));
+  WritePoints(json, "points", coupon.points);
+  json.Field("percent_off", static_cast<std::int64_t>(coupon.percent_off));
+  json.Field("amount_off_minor", coupon.amount_off_minor);
+  json.Field("currency", coupon.currency);
+  json.Field("use_id", applied.use_id);
+  json.EndObject();
+}
+
+void WriteTierMove(JsonWriter& json, const app::TierMove& move) {
+  json.StartObject();
+  json.Field("change", domain::TierChangeName(move.change));
+  WriteTierKey(json, "from", move.from);
+  WriteTierKey(json, "to", move.to);
+  WriteOptionalTime(json, "review_at", move.status.review_at);
+  WriteOptionalTime(json, "grace_until", move.status.grace_until);
+  json.EndObject();
+}
+
+void WriteTierSummary(JsonWriter& json, const app::TierSummary& tier) {
+  json.StartObject();
+  json.Key("current");
+  if (tier.current) {
+    const domain::TierDefinition& current = *tier.current;
+    json.StartObject();
+    json.Field("key", current.key);
+    json.Field("name", current.name);
+    json.Field("earn_percent", static_cast<std::int64_t>(current.earn_percent));
+    json.Field("discount_percent", static_cast<std::int64_t>(current.discount_percent));
+    json.Field("sla_class", current.sla_class);
+    json.EndObject();
+  } else {
+    json.Null();
+  }
+  WriteOptionalTime(json, "since", tier.status.since);
+  WriteOptionalTime(json, "review_at", tier.status.review_at);
+  WriteOptionalTime(json, "grace_until", tier.status.grace_until);
+  json.Key("next");
+  if (tier.next) {
+    const domain::TierDefinition& next = *tier.next;
+    json.StartObject();
+    json.Field("key", next.key);
+    json.Field("name", next.name);
+    json.Field("min_spend_minor", next.min_spend_minor);
+    json.Field("min_purchases", next.min_purchases);
+    json.EndObject();
+  } else {
+    json.Null();
+  }
+  const domain::TierProgress& progress = tier.progress;
+  json.Key("progress");
+  json.StartObject();
+  json.Field("spend_minor", progress.qualifier.spend_minor);
+  json.Field("purchases", progress.qualifier.purchases);
+  json.Field("spend_to_next_minor", progress.spend_to_next_minor);
+  json.Field("purchases_to_next", progress.purchases_to_next);
+  json.Field("spend_to_keep_minor", progress.spend_to_keep_minor);
+  json.Field("purchases_to_keep", progress.purchases_to_keep);
+  json.EndObject();
+  json.Field("currency", tier.currency);
+  json.Field("window_months", static_cast<std::int64_t>(tier.window_months));
+  json.EndObject();
+}
+
 // A positive integer id given as a raw JSON token; nullopt when it is not one.
 std::optional<std::int64_t> PositiveId(std::string_view token) {
   std::int64_t value = 0;
@@ -244,8 +323,12 @@ void WriteSummary(JsonWriter& json, ContactId contact, const app::LoyaltySummary
   json.StartArray();
   for (const app::Lot& lot : summary.lots) WriteLot(json, lot);
   json.EndArray();
-  json.Key("tier");  // tiers come with their own capability
-  json.Null();
+  json.Key("tier");
+  if (summary.tier) {
+    WriteTierSummary(json, *summary.tier);
+  } else {
+    json.Null();
+  }
   json.EndObject();
 }
 
@@ -288,6 +371,29 @@ std::string PurchaseResponseJson(const app::RecordedPurchase& recorded) {
   }
   WritePoints(json, "points_balance", recorded.account.available);
   WritePoints(json, "points_pending", recorded.account.pending);
+  json.Key("bonuses");
+  json.StartArray();
+  for (const app::GrantedBonus& bonus : recorded.bonuses) {
+    json.StartObject();
+    json.Field("kind", bonus.kind);
+    json.Field("contact_id", bonus.contact_id.value());
+    WritePoints(json, "points", bonus.points);
+    json.Field("transaction_id", bonus.transaction_id);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.Key("coupon");
+  if (recorded.coupon) {
+    WriteAppliedCoupon(json, *recorded.coupon);
+  } else {
+    json.Null();
+  }
+  json.Key("tier");
+  if (recorded.tier) {
+    WriteTierMove(json, *recorded.tier);
+  } else {
+    json.Null();
+  }
   json.EndObject();
   return json.Take();
 }
@@ -319,7 +425,9 @@ std::optional<Problem> ReadPurchaseRequest(std::string_view body, app::PurchaseR
       .Field("channel", &request.channel, Presence::kOptional)
       .Field("store", &request.store, Presence::kOptional)
       .Field("occurred_at", &occurred_at, Presence::kRequired)
-      .Field("external_id", &request.external_id, Presence::kOptional);
+      .Field("external_id", &request.external_id, Presence::kOptional)
+      .Field("coupon_code", &request.coupon_code, Presence::kOptional)
+      .Field("referral_code", &request.referral_code, Presence::kOptional);
   if (auto problem = reader.Read(body)) return problem;
 
   std::vector<FieldError> errors;

@@ -380,9 +380,10 @@ void RegisterLoyaltyRoutes(Router& router) {
   const std::string lot(schemas::kLot);
   const std::string balances = R"("points_balance":{"type":"integer"},"points_pending":{"type":"integer"})";
   const std::string recorded_purchase =
-      R"({"type":"object","required":["purchase","points_earned","explanation","lot","points_balance","points_pending"],"properties":{"purchase":)" +
+      R"({"type":"object","required":["purchase","points_earned","explanation","lot","points_balance","points_pending","bonuses","coupon","tier"],"properties":{"purchase":)" +
       purchase + R"(,"points_earned":{"type":"integer"},"explanation":)" + ArrayOf(schemas::kEarningStep) +
-      R"(,"lot":{"oneOf":[)" + lot + R"(,{"type":"null"}]},)" + balances + "}}";
+      R"(,"lot":{"oneOf":[)" + lot + R"(,{"type":"null"}]},)" + balances + "," +
+      std::string(schemas::kPurchaseExtrasMembers) + "}}";
   const std::string recorded_refund =
       R"({"type":"object","required":["refund","purchase","points_balance","points_pending"],"properties":{"refund":)" +
       refund + R"(,"purchase":)" + purchase + "," + balances + "}}";
@@ -409,7 +410,10 @@ void RegisterLoyaltyRoutes(Router& router) {
 
   router.Add({Method::kPost, std::string(kPurchasesPath), write, RecordPurchase,
               Operation("recordPurchase", "Record a purchase and the points it earns",
-                        "Points follow the earning rules; explanation says why. " + replayed_note +
+                        "Points follow the earning rules (tier multiplier and promotions included); explanation says "
+                        "why. The same transaction uses a coupon_code, records a referral_code, pays the welcome, "
+                        "coupon and referral bonuses and upgrades the member's tier (bonuses, coupon, tier). " +
+                            replayed_note +
                             " 422 invalid_purchase (field errors) or idempotency_key_reused; 409 "
                             "idempotency_key_in_flight or external_id_reused; 400 invalid_idempotency_key.",
                         std::string(schemas::kPurchaseInput),
@@ -431,7 +435,8 @@ void RegisterLoyaltyRoutes(Router& router) {
                         {{"201", "Refunded", "application/json", recorded_refund},
                          {"200", "A retry of a refund recorded before", "application/json", recorded_refund}})});
   router.Add({Method::kGet, "/api/v1/contacts/{contact_id}/loyalty", read, GetSummary,
-              Operation("getLoyalty", "A member's points: balance, pending, lots with their expiry", "", "",
+              Operation("getLoyalty", "A member's points: balance, pending, lots with their expiry, tier",
+                        "tier is null when the programme has no tiers.", "",
                         {{"200", "The summary", "application/json", summary}})});
   router.Add({Method::kGet, "/api/v1/contacts/{contact_id}/loyalty/ledger", read, GetLedger,
               Operation("getLoyaltyLedger", "A member's statement of account, newest first", "", "",

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "rapport/app/access_service.h"
+#include "rapport/app/coupons.h"
 #include "rapport/app/loyalty.h"
 #include "rapport/app/store.h"
 #include "rapport/base/clock.h"
@@ -56,6 +57,8 @@ struct PurchaseRequest {
   std::string store{};
   Timestamp occurred_at{};
   std::string external_id{};
+  std::string coupon_code{};    // "" none; a coupon the member presents (case-insensitive)
+  std::string referral_code{};  // "" none; a new member's first purchase names who referred them
 };
 
 // A field the request got wrong, as {field, reason}.
@@ -64,12 +67,38 @@ struct LoyaltyFieldError {
   std::string reason{};
 };
 
+// A bonus a purchase brought (welcome, coupon, referral), to its member or,
+// for a referral, to the referrer too.
+struct GrantedBonus {
+  std::string kind{};  // "welcome", "coupon", "referral", "referrer"
+  ContactId contact_id{};
+  Points points{0};
+  std::int64_t transaction_id = 0;
+};
+
+struct AppliedCoupon {
+  Coupon coupon{};  // after the use
+  std::int64_t use_id = 0;
+};
+
+// A change of the member's tier.
+struct TierMove {
+  domain::TierChange change = domain::TierChange::kNone;
+  std::string from{};  // tier keys, "" none
+  std::string to{};
+  domain::TierStatus status{};
+};
+
 struct RecordedPurchase {
   Purchase purchase{};
   domain::Earning earning{};  // the steps that produced purchase.points_earned
   std::optional<Lot> lot{};   // the lot it created (none for 0 points)
   LoyaltyAccount account{};   // the member's balances after it
   bool replayed = false;      // an earlier request with the same external id
+  // What the first recording also did (not repeated in replays):
+  std::vector<GrantedBonus> bonuses{};
+  std::optional<AppliedCoupon> coupon{};
+  std::optional<TierMove> tier{};  // an upgrade the purchase qualified for
 };
 
 struct RefundRequest {
@@ -103,6 +132,17 @@ enum class IdempotencyOutcome : std::uint8_t {
   kReplayed,  // a stored response is returned
 };
 
+// The member's tier, its benefits and "what you need to keep or reach a
+// tier" (only when the programme has tiers).
+struct TierSummary {
+  domain::TierStatus status{};
+  std::optional<domain::TierDefinition> current{};
+  std::optional<domain::TierDefinition> next{};
+  domain::TierProgress progress{};
+  std::string currency{};  // of the spend figures
+  int window_months = 0;
+};
+
 // A member's loyalty at a glance (the card and GET .../loyalty).
 struct LoyaltySummary {
   LoyaltyAccount account{};
@@ -110,6 +150,7 @@ struct LoyaltySummary {
   Points expiring_soon{0};  // available points expiring within kExpiringSoonDays
   std::optional<Timestamp> next_expiry_at{};
   std::optional<Timestamp> inactivity_expiry_at{};  // under an inactivity policy
+  std::optional<TierSummary> tier{};                // when the programme has tiers
 };
 inline constexpr int kExpiringSoonDays = 30;
 
@@ -143,7 +184,15 @@ class LoyaltyService {
   // Records a purchase and the points it earns. kInvalidArgument with
   // `errors` for bad fields (unknown contact: field "contact_id"; a currency
   // that is not ISO 4217; a negative or oversized total; lines over
-  // kPurchaseLinesMax; an occurred_at more than a day in the future).
+  // kPurchaseLinesMax; an occurred_at more than a day in the future; a coupon
+  // that is unknown, inactive, out of its window, someone else's or used up:
+  // field "coupon_code"; a referral code that is unknown, the member's own,
+  // or given with a member who already bought: "referral_code").
+  // With the programme's tiers the member earns at their tier's multiplier
+  // and is upgraded at once when the purchase qualifies them for a higher
+  // tier; a first purchase brings the welcome bonus, a points coupon its
+  // points and a referred member's qualifying purchase the referral bonuses
+  // (RecordedPurchase::bonuses), all in the same transaction.
   struct PurchaseOutcome {
     Status status{};
     std::vector<LoyaltyFieldError> errors{};

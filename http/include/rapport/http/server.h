@@ -28,6 +28,7 @@
 #include "rapport/app/duplicate_service.h"
 #include "rapport/app/import_mappings.h"
 #include "rapport/app/loyalty_service.h"
+#include "rapport/app/programme_service.h"
 #include "rapport/app/reward_service.h"
 #include "rapport/app/store.h"
 #include "rapport/base/clock.h"
@@ -94,15 +95,16 @@ struct RelationshipServices {
 };
 
 struct ServerDependencies {
-  app::Store* store = nullptr;               // required; its Stats() are exported on /metrics
-  const Clock* clock = nullptr;              // required
-  std::string version;                       // the product version, e.g. "0.1.0"
-  std::span<const StaticAsset> assets;       // empty: the UI was built without Node
-  std::vector<MetricsCollector> collectors;  // extra /metrics sources (jobs, ...)
-  app::AccessService* access = nullptr;      // required: authenticates every non-public request
-  RelationshipServices relationships{};      // required
-  app::LoyaltyService* loyalty = nullptr;    // required: the loyalty programme
-  app::RewardService* rewards = nullptr;     // required: the rewards catalogue and redemptions
+  app::Store* store = nullptr;                 // required; its Stats() are exported on /metrics
+  const Clock* clock = nullptr;                // required
+  std::string version;                         // the product version, e.g. "0.1.0"
+  std::span<const StaticAsset> assets;         // empty: the UI was built without Node
+  std::vector<MetricsCollector> collectors;    // extra /metrics sources (jobs, ...)
+  app::AccessService* access = nullptr;        // required: authenticates every non-public request
+  RelationshipServices relationships{};        // required
+  app::LoyaltyService* loyalty = nullptr;      // required: the loyalty programme
+  app::RewardService* rewards = nullptr;       // required: the rewards catalogue and redemptions
+  app::ProgrammeService* programme = nullptr;  // required: coupons, referrals, tiers
 };
 
 class Server {

@@ -16,6 +16,12 @@
 //                    LoyaltyService is given, each in steps of
 //                    kLoyaltyJobLotsPerStep lots (one short write each) until
 //                    nothing is due.
+//  loyalty.review_tiers    reviews the tiers whose period (or grace) ended:
+//                    renewals, grace, downgrades ("every 15m"), and
+//  loyalty.birthday_bonuses  pays the birthday bonus to members whose
+//                    birthday it is in the programme's zone ("every 1h");
+//                    both when a ProgrammeService is given, in steps of
+//                    kProgrammeJobMembersPerStep members.
 //
 // Thread safety: call RegisterBuiltins once, before starting the worker and
 // the scheduler.
@@ -28,6 +34,7 @@
 
 #include "rapport/app/access_service.h"
 #include "rapport/app/loyalty_service.h"
+#include "rapport/app/programme_service.h"
 #include "rapport/app/store.h"
 #include "rapport/base/status.h"
 #include "rapport/jobs/scheduler.h"
@@ -42,6 +49,9 @@ inline constexpr std::string_view kPruneSessionsJobKind = "access.prune_sessions
 inline constexpr std::string_view kReleasePointsJobKind = "loyalty.release_points";
 inline constexpr std::string_view kExpirePointsJobKind = "loyalty.expire_points";
 inline constexpr int kLoyaltyJobLotsPerStep = 200;
+inline constexpr std::string_view kReviewTiersJobKind = "loyalty.review_tiers";
+inline constexpr std::string_view kBirthdayBonusesJobKind = "loyalty.birthday_bonuses";
+inline constexpr int kProgrammeJobMembersPerStep = 200;
 
 struct BuiltinOptions {
   std::string time_zone = "UTC";  // the server's zone (IANA name)
@@ -54,6 +64,9 @@ struct BuiltinOptions {
   app::LoyaltyService* loyalty = nullptr;  // null: no loyalty jobs
   std::string release_points_schedule = "every 5m";
   std::string expire_points_schedule = "every 15m";
+  app::ProgrammeService* programme = nullptr;  // null: no tier reviews or birthday bonuses
+  std::string review_tiers_schedule = "every 15m";
+  std::string birthday_bonuses_schedule = "every 1h";
 };
 
 // Registers the built-in handlers on `worker` and their schedules on `scheduler`.
