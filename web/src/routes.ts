@@ -109,6 +109,13 @@ export const kRoutes: readonly RouteDefinition[] = [
     in_navigation: true,
     requires: { resource: 'loyalty', action: 'read' },
   },
+  {
+    path: '/loyalty/coupons',
+    title_key: 'nav.loyalty_coupons',
+    component: lazyPage(() => import('./pages/loyalty_coupons').then((module) => module.LoyaltyCouponsPage)),
+    in_navigation: true,
+    requires: { resource: 'loyalty', action: 'read' },
+  },
   { path: '/account', title_key: 'nav.account', component: lazyPage(() => import('./pages/account').then((module) => module.AccountPage)), in_navigation: false },
 ];
 

@@ -1,6 +1,7 @@
-// Typed calls for the loyalty programme (issue 5): a member's points summary and open lots, the
-// statement of account (ledger, newest first), purchases and their refunds, managers' adjustments
-// and the earning rules. Every answer is validated (see json.ts) before a page sees it. Money is
+// Typed calls for the loyalty programme (issue 5): a member's points summary and open lots (with
+// their tier and what they need to reach or keep one), the statement of account (ledger, newest
+// first; a bonus names its rule), purchases and their refunds, managers' adjustments and the
+// programme's rules (earning, tiers, promotions, bonuses). Every answer is validated (see json.ts) before a page sees it. Money is
 // integer minor units with an ISO 4217 currency: `formatMoney` shows it with Intl in that currency
 // and `parseMoneyInput` reads what a person typed, both using the currency's minor digits from
 // Intl's currency data. Points are signed integers shown with the locale's grouping.
@@ -27,6 +28,42 @@ export interface Lot {
   purchase_id: number | null;
 }
 
+// The member's tier as the card shows it (null in the summary when the programme has no tiers).
+export interface TierBenefits {
+  key: string;
+  name: string;
+  earn_percent: number;
+  discount_percent: number;
+  sla_class: string;
+}
+
+export interface TierThresholds {
+  key: string;
+  name: string;
+  min_spend_minor: number;
+  min_purchases: number;
+}
+
+export interface TierProgressView {
+  spend_minor: number;  // in the window, in `currency`
+  purchases: number;
+  spend_to_next_minor: number;  // 0 when met or not counted by the qualification
+  purchases_to_next: number;
+  spend_to_keep_minor: number;
+  purchases_to_keep: number;
+}
+
+export interface MemberTier {
+  current: TierBenefits | null;
+  since: string | null;
+  review_at: string | null;
+  grace_until: string | null;  // set while in grace: the review that moves the member down
+  next: TierThresholds | null;
+  progress: TierProgressView;
+  currency: string;
+  window_months: number;
+}
+
 export interface LoyaltySummary {
   contact_id: number;
   points_balance: number;
@@ -39,6 +76,7 @@ export interface LoyaltySummary {
   next_expiry_at: string | null;
   inactivity_expiry_at: string | null;
   lots: Lot[];
+  tier: MemberTier | null;
 }
 
 export interface EarningStep {
@@ -61,6 +99,15 @@ export interface LedgerItem {
   reason: string;
   rules_version: number | null;  // of an earn's explanation
   steps: EarningStep[];  // an earn's explanation; empty for other kinds
+  bonus: BonusExplanation | null;  // a bonus's explanation; null for other kinds
+}
+
+export const kBonusRules = ['welcome', 'birthday', 'referral', 'coupon'] as const;
+
+export interface BonusExplanation {
+  rule: string;  // one of kBonusRules (another value is shown as is)
+  key: string;
+  detail: string;
 }
 
 export interface Purchase {
@@ -107,6 +154,48 @@ export interface Multiplier {
   percent: number;
 }
 
+export const kTierQualifications = ['spend', 'purchases', 'spend_or_purchases', 'spend_and_purchases'] as const;
+
+export interface TierDefinition {
+  key: string;
+  name: string;
+  min_spend_minor: number;  // in TierProgramme.currency
+  min_purchases: number;
+  earn_percent: number;  // 100 = no extra points
+  discount_percent: number;
+  sla_class: string;
+}
+
+export interface TierProgramme {
+  tiers: TierDefinition[];  // lowest first
+  qualification: string;  // one of kTierQualifications
+  currency: string;
+  window_months: number;
+  period_months: number;
+  grace_days: number;
+}
+
+export interface Promotion {
+  key: string;
+  name: string;
+  starts_at: string;  // RFC 3339
+  ends_at: string;
+  category: string;  // '' every line
+  channel: string;  // '' every channel
+  percent: number;
+  bonus_points: number;
+}
+
+export interface BonusRules {
+  welcome: number;
+  birthday: number;
+  referral_referrer: number;
+  referral_referred: number;
+  referral_minimum_minor: number;
+  referral_deadline_days: number;
+  referral_limit: number;  // 0 = no limit
+}
+
 export interface EarningRules {
   rates: Rate[];
   category_multipliers: Multiplier[];
@@ -118,6 +207,9 @@ export interface EarningRules {
   cap_per_month: number;
   expiry: { kind: string; months: number };
   time_zone: string;
+  tiers: TierProgramme;
+  promotions: Promotion[];
+  bonuses: BonusRules;
 }
 
 export interface RulesView {
@@ -162,6 +254,43 @@ export function parseSummary(value: unknown): LoyaltySummary {
     next_expiry_at: optionalText(object, 'next_expiry_at'),
     inactivity_expiry_at: optionalText(object, 'inactivity_expiry_at'),
     lots: list(object.lots, parseLot),
+    tier: object.tier === undefined || object.tier === null ? null : parseMemberTier(object.tier),
+  };
+}
+
+export function parseMemberTier(value: unknown): MemberTier {
+  const object = record(value);
+  const current = object.current === undefined || object.current === null ? null : record(object.current);
+  const next = object.next === undefined || object.next === null ? null : record(object.next);
+  const progress = object.progress === undefined || object.progress === null ? {} : record(object.progress);
+  return {
+    current:
+      current === null
+        ? null
+        : {
+            key: text(current, 'key'),
+            name: textOr(current, 'name'),
+            earn_percent: integerOr(current, 'earn_percent', 100),
+            discount_percent: integerOr(current, 'discount_percent', 0),
+            sla_class: textOr(current, 'sla_class'),
+          },
+    since: optionalText(object, 'since'),
+    review_at: optionalText(object, 'review_at'),
+    grace_until: optionalText(object, 'grace_until'),
+    next:
+      next === null
+        ? null
+        : { key: text(next, 'key'), name: textOr(next, 'name'), min_spend_minor: integerOr(next, 'min_spend_minor', 0), min_purchases: integerOr(next, 'min_purchases', 0) },
+    progress: {
+      spend_minor: integerOr(progress, 'spend_minor', 0),
+      purchases: integerOr(progress, 'purchases', 0),
+      spend_to_next_minor: integerOr(progress, 'spend_to_next_minor', 0),
+      purchases_to_next: integerOr(progress, 'purchases_to_next', 0),
+      spend_to_keep_minor: integerOr(progress, 'spend_to_keep_minor', 0),
+      purchases_to_keep: integerOr(progress, 'purchases_to_keep', 0),
+    },
+    currency: textOr(object, 'currency'),
+    window_months: integerOr(object, 'window_months', 12),
   };
 }
 
@@ -170,20 +299,26 @@ function parseStep(value: unknown): EarningStep {
   return { rule: text(object, 'rule'), detail: textOr(object, 'detail'), points: integerOr(object, 'points', 0) };
 }
 
-// The explanation of an earn is {rules_version, steps:[...]}; other kinds carry details this page
-// does not show. Anything unexpected reads as "no steps" rather than failing the statement.
-function explanationOf(value: unknown): { rules_version: number | null; steps: EarningStep[] } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { rules_version: null, steps: [] };
+// The explanation of an earn is {rules_version, steps:[...]}; a bonus's is {rule, key, detail};
+// other kinds carry details this page does not show. Anything unexpected reads as "no steps" (and
+// no bonus rule) rather than failing the statement.
+function explanationOf(kind: string, value: unknown): { rules_version: number | null; steps: EarningStep[]; bonus: BonusExplanation | null } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { rules_version: null, steps: [], bonus: null };
   const object = value as Json;
-  return { rules_version: optionalInteger(object, 'rules_version'), steps: Array.isArray(object.steps) ? list(object.steps, parseStep) : [] };
+  const bonus =
+    kind === 'bonus' && typeof object.rule === 'string'
+      ? { rule: object.rule, key: typeof object.key === 'string' ? object.key : '', detail: typeof object.detail === 'string' ? object.detail : '' }
+      : null;
+  return { rules_version: optionalInteger(object, 'rules_version'), steps: Array.isArray(object.steps) ? list(object.steps, parseStep) : [], bonus };
 }
 
 export function parseLedgerItem(value: unknown): LedgerItem {
   const object = record(value);
-  const explanation = explanationOf(object.explanation);
+  const kind = text(object, 'kind');
+  const explanation = explanationOf(kind, object.explanation);
   return {
     id: integer(object, 'id'),
-    kind: text(object, 'kind'),
+    kind,
     occurred_at: textOr(object, 'occurred_at'),
     recorded_at: textOr(object, 'recorded_at'),
     points: integer(object, 'points'),
@@ -195,6 +330,7 @@ export function parseLedgerItem(value: unknown): LedgerItem {
     reason: textOr(object, 'reason'),
     rules_version: explanation.rules_version,
     steps: explanation.steps,
+    bonus: explanation.bonus,
   };
 }
 
@@ -245,6 +381,59 @@ function parseMultiplier(value: unknown): Multiplier {
   return { key: textOr(object, 'key'), percent: integerOr(object, 'percent', 100) };
 }
 
+function parseTier(value: unknown): TierDefinition {
+  const object = record(value);
+  return {
+    key: textOr(object, 'key'),
+    name: textOr(object, 'name'),
+    min_spend_minor: integerOr(object, 'min_spend_minor', 0),
+    min_purchases: integerOr(object, 'min_purchases', 0),
+    earn_percent: integerOr(object, 'earn_percent', 100),
+    discount_percent: integerOr(object, 'discount_percent', 0),
+    sla_class: textOr(object, 'sla_class'),
+  };
+}
+
+// The "tiers" member of the rules (and the programme of GET /loyalty/tiers); absent: no tiers.
+export function parseTierProgramme(value: unknown): TierProgramme {
+  const object = value === undefined || value === null ? {} : record(value);
+  return {
+    tiers: list(object.tiers, parseTier),
+    qualification: textOr(object, 'qualification', 'spend'),
+    currency: textOr(object, 'currency'),
+    window_months: integerOr(object, 'window_months', 12),
+    period_months: integerOr(object, 'period_months', 12),
+    grace_days: integerOr(object, 'grace_days', 0),
+  };
+}
+
+function parsePromotion(value: unknown): Promotion {
+  const object = record(value);
+  return {
+    key: textOr(object, 'key'),
+    name: textOr(object, 'name'),
+    starts_at: textOr(object, 'starts_at'),
+    ends_at: textOr(object, 'ends_at'),
+    category: textOr(object, 'category'),
+    channel: textOr(object, 'channel'),
+    percent: integerOr(object, 'percent', 100),
+    bonus_points: integerOr(object, 'bonus_points', 0),
+  };
+}
+
+export function parseBonusRules(value: unknown): BonusRules {
+  const object = value === undefined || value === null ? {} : record(value);
+  return {
+    welcome: integerOr(object, 'welcome', 0),
+    birthday: integerOr(object, 'birthday', 0),
+    referral_referrer: integerOr(object, 'referral_referrer', 0),
+    referral_referred: integerOr(object, 'referral_referred', 0),
+    referral_minimum_minor: integerOr(object, 'referral_minimum_minor', 0),
+    referral_deadline_days: integerOr(object, 'referral_deadline_days', 30),
+    referral_limit: integerOr(object, 'referral_limit', 0),
+  };
+}
+
 export function parseRules(value: unknown): EarningRules {
   const object = record(value);
   const expiry = object.expiry === undefined || object.expiry === null ? {} : record(object.expiry);
@@ -262,6 +451,9 @@ export function parseRules(value: unknown): EarningRules {
     cap_per_month: integerOr(object, 'cap_per_month', 0),
     expiry: { kind: textOr(expiry, 'kind', 'never'), months: integerOr(expiry, 'months', 0) },
     time_zone: textOr(object, 'time_zone', 'UTC'),
+    tiers: parseTierProgramme(object.tiers),
+    promotions: list(object.promotions, parsePromotion),
+    bonuses: parseBonusRules(object.bonuses),
   };
 }
 
@@ -336,6 +528,12 @@ export function formatMoney(locale: string, amount_minor: number, currency: stri
 // What a person typed as an amount ("12.5", "12,50", "1 234,5") in minor units of `currency`;
 // null when it is not a positive amount with at most the currency's minor digits.
 export function parseMoneyInput(input: string, currency: string): number | null {
+  const minor = parseAmountInput(input, currency);
+  return minor === null || minor <= 0 ? null : minor;
+}
+
+// Like parseMoneyInput, but 0 is an amount too (a threshold, a minimum).
+export function parseAmountInput(input: string, currency: string): number | null {
   const digits = currencyDigits(currency);
   const compact = input.replace(/[\s\u00a0\u202f]/g, '');
   const match = /^(\d+)(?:[.,](\d*))?$/.exec(compact);
@@ -344,7 +542,7 @@ export function parseMoneyInput(input: string, currency: string): number | null 
   const fraction = match[2] ?? '';
   if (fraction.length > digits) return null;
   const minor = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
-  if (!Number.isSafeInteger(minor) || minor <= 0) return null;
+  if (!Number.isSafeInteger(minor)) return null;
   return minor;
 }
 

@@ -1,6 +1,9 @@
 // The "Loyalty" panel of the client card (shown with `loyalty: read`): the points balance, pending
-// points and what expires soon; the open lots; the statement of account (newest first, "Load
-// more"; an earn row expands to the steps that explain its points); the purchases, each with a
+// points and what expires soon; the member's tier and what they need to reach or keep one (when
+// the programme has tiers; components/loyalty_programme.tsx); the open lots; the statement of
+// account (newest first, "Load more"; an earn row expands to the steps that explain its points, a
+// bonus names its rule: welcome, birthday, referral, coupon); the member's personal coupons and
+// referrals (loyalty_programme.tsx); the purchases, each with a
 // "Refund" action for `loyalty: write` that asks for the amount and the reason and reports the
 // points taken back; and, for `loyalty: admin`, the "Adjust points" form (signed points and a
 // required reason; 409 insufficient_points is "not enough points"). After any change the summary,
@@ -27,6 +30,7 @@ import { useI18n } from '../i18n/context';
 import type { MessageKey } from '../i18n/en';
 import { formatDate, formatDay } from './contact_bits';
 import { Field, FormError, Notice, inputValue } from './form';
+import { PersonalCoupons, ReferralsSection, TierSection } from './loyalty_programme';
 import { ProblemAlert } from './problem_alert';
 
 const kKindKeys: Readonly<Record<string, MessageKey>> = {
@@ -47,10 +51,19 @@ const kStateKeys: Readonly<Record<string, MessageKey>> = {
   expired: 'loyalty.state.expired',
 };
 
+// The rule of a bonus entry (its explanation's `rule`).
+const kBonusRuleKeys: Readonly<Record<string, MessageKey>> = {
+  welcome: 'loyalty.bonus.welcome',
+  birthday: 'loyalty.bonus.birthday',
+  referral: 'loyalty.bonus.referral',
+  coupon: 'loyalty.bonus.coupon',
+};
+
 const kStepKeys: Readonly<Record<string, MessageKey>> = {
   base: 'loyalty.step.base',
   category: 'loyalty.step.category',
   sku: 'loyalty.step.sku',
+  promotion: 'loyalty.step.promotion',
   tier: 'loyalty.step.tier',
   minimum_spend: 'loyalty.step.minimum_spend',
   channel: 'loyalty.step.channel',
@@ -141,11 +154,12 @@ function StatementRow(props: { item: LedgerItem }) {
   const { t, locale, format } = useI18n();
   const { item } = props;
   const kind_key = kKindKeys[item.kind];
+  const bonus_key = item.bonus === null ? undefined : kBonusRuleKeys[item.bonus.rule];
   return (
-    <tr data-testid="ledger-row" data-kind={item.kind} data-points={item.points}>
+    <tr data-testid="ledger-row" data-kind={item.kind} data-points={item.points} data-rule={item.bonus?.rule}>
       <td class="nowrap">{formatDate(format, item.occurred_at)}</td>
       <td>
-        {kind_key ? t(kind_key) : item.kind}
+        {item.bonus !== null ? (bonus_key ? t(bonus_key) : `${kind_key ? t(kind_key) : item.kind}: ${item.bonus.rule}`) : kind_key ? t(kind_key) : item.kind}
         {item.purchase_id !== null && <span class="muted small"> #{item.purchase_id}</span>}
         {item.kind === 'earn' && item.steps.length > 0 && (
           <details class="loyalty-why" data-testid="ledger-why">
@@ -321,7 +335,7 @@ function RefundForm(props: { purchase: Purchase; onDone: (message: string) => vo
   );
 }
 
-function Purchases(props: { contact_id: number; generation: number; writable: boolean; onChanged: (message: string) => void }) {
+function Purchases(props: { contact_id: number; generation: number; writable: boolean; onChanged: (message: string) => void; onLoaded: (any: boolean) => void }) {
   const { t, locale, format } = useI18n();
   const [items, setItems] = useState<Purchase[]>([]);
   const [next, setNext] = useState<string | null>(null);
@@ -338,6 +352,7 @@ function Purchases(props: { contact_id: number; generation: number; writable: bo
         setNext(page.next);
         setError(null);
         setLoading(false);
+        props.onLoaded(page.items.length > 0);
       },
       (caught: unknown) => {
         if (isAbort(caught)) return;
@@ -491,6 +506,8 @@ export function LoyaltyPanel(props: { contact_id: number; writable: boolean; adm
   const [error, setError] = useState<unknown>(null);
   const [generation, setGeneration] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
+  // Whether the member has bought anything (null until known): a referral is recorded before that.
+  const [bought, setBought] = useState<boolean | null>(null);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -522,11 +539,14 @@ export function LoyaltyPanel(props: { contact_id: number; writable: boolean; adm
       {summary !== null && (
         <>
           <Summary summary={summary} />
+          {summary.tier !== null && <TierSection tier={summary.tier} />}
           <Lots summary={summary} />
         </>
       )}
       <Statement contact_id={props.contact_id} generation={generation} />
-      <Purchases contact_id={props.contact_id} generation={generation} writable={props.writable} onChanged={changed} />
+      <Purchases contact_id={props.contact_id} generation={generation} writable={props.writable} onChanged={changed} onLoaded={setBought} />
+      <PersonalCoupons contact_id={props.contact_id} admin={props.admin} />
+      <ReferralsSection contact_id={props.contact_id} writable={props.writable} can_be_referred={bought === false} generation={generation} />
       {props.admin && <AdjustForm contact_id={props.contact_id} onDone={changed} />}
     </section>
   );
