@@ -48,6 +48,7 @@ for _ in $(seq 1 100); do
 done
 
 declare -a rapport_rps rapport_p99 peer_rps
+load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 for run in $(seq 1 "$runs"); do
   out=$(wrk -t2 -c"$connections" -d"$duration" --latency -s "$here/post_purchase.lua" \
     "http://127.0.0.1:$port/api/v1/purchases" -- "$token" "run$run" 1000)
@@ -81,3 +82,4 @@ printf '%-36s %14.0f %10s\n' "rapport POST /api/v1/purchases" "$r" "$p"
 printf '%-36s %14.0f %10s\n' "SQLite, a transaction per purchase" "$q" "-"
 printf 'rapport / peer: %.2fx (target ≥ 5x); target ≥ 10000/s, p99 ≤ 20 ms\n' "$(echo "$r / $q" | bc -l)"
 echo "(wrk -t2 -c$connections -d$duration, synchronous=$synchronous, median of $runs runs; $stored purchases stored; ledger check: $check)"
+echo "(load average 1/5/15 min: $load_before at the start, $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?") at the end)"
