@@ -149,6 +149,10 @@ test('the audit log lists those actions, filters by action prefix and verifies i
   await filters.getByLabel('Action starts with').fill('token.');
   await filters.getByRole('button', { name: 'Apply' }).click();
   await page.locator('[data-testid="audit-row"][data-action="user.create"]').waitFor({ state: 'detached', timeout: kWaitMs });
+  // The list is replaced, not filtered in place: wait for the new rows before reading them.
+  for (const action of ['token.create', 'token.revoke']) {
+    await page.locator(`[data-testid="audit-row"][data-action="${action}"]`).first().waitFor({ timeout: kWaitMs });
+  }
   const actions = await page.locator('[data-testid="audit-row"]').evaluateAll((rows) => rows.map((row) => row.dataset.action));
   assert.ok(actions.length >= 2);
   assert.ok(actions.every((action) => action.startsWith('token.')), actions.join(','));
