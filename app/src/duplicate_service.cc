@@ -9,6 +9,7 @@
 #include "json_builder.h"
 #include "loyalty_support.h"
 #include "profile_json.h"
+#include "purchase_extras.h"
 #include "relationship_support.h"
 
 #include "rapport/app/contact_input.h"
@@ -282,6 +283,12 @@ Result<MergeResult> DuplicateService::Merge(const Principal& principal, const Or
     RAPPORT_ASSIGN_OR_RETURN(moved.point_lots,
                              TransferOpenLots(transaction, other.id, survivor.id, open_lots, now, principal.Actor(),
                                               "merged from contact " + std::to_string(other.id.value())));
+    {
+      RAPPORT_ASSIGN_OR_RETURN(const RulesView rules, LoadRules(transaction.Loyalty()));
+      RAPPORT_ASSIGN_OR_RETURN(const date::time_zone* zone, LocateZone(rules.rules.time_zone));
+      RAPPORT_RETURN_IF_ERROR(
+          ReviewTierAfterMerge(transaction, rules.rules, *zone, survivor.id, other.id, now, principal.Actor()));
+    }
     // An external id is unique: the merged card gives it up when the survivor takes it.
     ContactProfile other_after = other.profile;
     if (!merged.external_id.empty() && merged.external_id == other.profile.external_id) other_after.external_id.clear();
@@ -306,9 +313,10 @@ Result<MergeResult> DuplicateService::Merge(const Principal& principal, const Or
                                .merged_at = now};
     RAPPORT_ASSIGN_OR_RETURN(result.merge.id, transaction.CardDetailsOut().InsertMerge(result.merge));
     RAPPORT_RETURN_IF_ERROR(out.DecideDuplicate(pair, DuplicateStatus::kMerged, now));
-    const std::int64_t moved_count =
-        static_cast<std::int64_t>(moved.notes.size() + moved.tasks.size() + moved.consents.size() +
-                                  moved.purchases.size() + moved.company_links.size() + moved.interests.size());
+    const std::int64_t moved_count = static_cast<std::int64_t>(
+        moved.notes.size() + moved.tasks.size() + moved.consents.size() + moved.purchases.size() +
+        moved.coupons.size() + moved.coupon_uses.size() + moved.referrals_made.size() + moved.referral_of.size() +
+        moved.company_links.size() + moved.interests.size());
     RAPPORT_RETURN_IF_ERROR(RecordBoth(transaction, principal, origin, now, "contacts.merge", "contacts_merged",
                                        survivor.id, "contact_merged_into", other.id,
                                        JsonBuilder()

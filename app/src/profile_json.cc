@@ -145,6 +145,11 @@ std::string MovedRowsToJson(const MovedRows& rows) {
       .Add("company_links", rows.company_links)
       .Add("interests", rows.interests)
       .Add("point_lots", rows.point_lots)
+      .Add("coupons", rows.coupons)
+      .Add("coupon_uses", rows.coupon_uses)
+      .Add("referrals_made", rows.referrals_made)
+      .Add("referral_of", rows.referral_of)
+      .Add("referral_code", rows.referral_code)
       .Take();
 }
 
@@ -158,14 +163,19 @@ Result<MovedRows> MovedRowsFromJson(std::string_view json) {
   for (auto field : object) {
     std::string_view key;
     if (field.unescaped_key().get(key)) return Malformed("bad key");
-    std::vector<std::int64_t>* target = key == "notes"           ? &rows.notes
-                                        : key == "tasks"         ? &rows.tasks
-                                        : key == "consents"      ? &rows.consents
-                                        : key == "purchases"     ? &rows.purchases
-                                        : key == "company_links" ? &rows.company_links
-                                        : key == "interests"     ? &rows.interests
-                                        : key == "point_lots"    ? &rows.point_lots
-                                                                 : nullptr;
+    std::vector<std::int64_t>* target = key == "notes"            ? &rows.notes
+                                        : key == "tasks"          ? &rows.tasks
+                                        : key == "consents"       ? &rows.consents
+                                        : key == "purchases"      ? &rows.purchases
+                                        : key == "company_links"  ? &rows.company_links
+                                        : key == "interests"      ? &rows.interests
+                                        : key == "point_lots"     ? &rows.point_lots
+                                        : key == "coupons"        ? &rows.coupons
+                                        : key == "coupon_uses"    ? &rows.coupon_uses
+                                        : key == "referrals_made" ? &rows.referrals_made
+                                        : key == "referral_of"    ? &rows.referral_of
+                                        : key == "referral_code"  ? &rows.referral_code
+                                                                  : nullptr;
     if (target == nullptr) return Malformed("unknown list " + std::string(key));
     RAPPORT_RETURN_IF_ERROR(ReadIntegers(field.value(), *target));
   }

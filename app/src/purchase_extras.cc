@@ -75,6 +75,18 @@ Status ApplyCoupon(PurchaseExtrasContext& context, const Coupon& checked, const 
                                 .Take());
 }
 
+// The live contact `id` was merged into, following merges; `id` itself when live.
+Result<ContactId> SurvivorOf(RelationshipsReader& relationships, ContactId id) {
+  constexpr int kMergeHopsMax = 64;
+  for (int hop = 0; hop < kMergeHopsMax; ++hop) {
+    RAPPORT_ASSIGN_OR_RETURN(const std::optional<Contact> contact, relationships.GetContact(id));
+    if (!contact || !contact->merged_into) return id;
+    id = *contact->merged_into;
+  }
+  return FailedPrecondition("contact " + std::to_string(id.value()) + " is at the end of over " +
+                            std::to_string(kMergeHopsMax) + " merges");
+}
+
 Status ApplyReferral(PurchaseExtrasContext& context, const PreparedExtras& prepared, const Purchase& purchase,
                      RecordedPurchase& recorded) {
   WriteTransaction& transaction = context.transaction;
@@ -200,6 +212,10 @@ Result<PreparedExtras> PrepareExtras(PurchaseExtrasContext& context, const Purch
   if (!request.referral_code.empty()) {
     const std::string code = NormaliseCode(request.referral_code);
     RAPPORT_ASSIGN_OR_RETURN(std::optional<ContactId> referrer, transaction.Referrals().FindReferrerByCode(code));
+    // A code kept by a card merged into another (the survivor had its own) brings members to the survivor.
+    if (referrer) {
+      RAPPORT_ASSIGN_OR_RETURN(referrer, SurvivorOf(transaction.Relationships(), *referrer));
+    }
     RAPPORT_ASSIGN_OR_RETURN(std::optional<Referral> existing,
                              transaction.Referrals().GetReferralOf(request.contact_id));
     if (!referrer) {
@@ -247,6 +263,32 @@ Result<std::optional<TierSummary>> SummariseTier(ReadTransaction& transaction, c
   if (summary.progress.current) summary.current = tiers.tiers[*summary.progress.current];
   if (summary.progress.next) summary.next = tiers.tiers[*summary.progress.next];
   return std::optional<TierSummary>(std::move(summary));
+}
+
+Status ReviewTierAfterMerge(WriteTransaction& transaction, const domain::EarningRules& rules,
+                            const date::time_zone& zone, ContactId survivor, ContactId merged, Timestamp now,
+                            const std::string& actor) {
+  const domain::TierProgramme& tiers = rules.tiers;
+  if (tiers.tiers.empty()) return Status::Ok();
+  // A tier's rank in the programme (lowest first); -1 for none or a tier it no longer has.
+  const auto rank = [&tiers](const std::optional<MemberTier>& member) -> std::ptrdiff_t {
+    const domain::TierDefinition* tier = member ? domain::FindTier(tiers, member->status.tier_key) : nullptr;
+    return tier == nullptr ? -1 : tier - tiers.tiers.data();
+  };
+  RAPPORT_ASSIGN_OR_RETURN(const std::optional<MemberTier> kept, transaction.Tiers().GetMemberTier(survivor));
+  RAPPORT_ASSIGN_OR_RETURN(const std::optional<MemberTier> taken, transaction.Tiers().GetMemberTier(merged));
+  const domain::TierStatus before = kept ? kept->status : domain::TierStatus{};
+  const domain::TierStatus start = rank(taken) > rank(kept) ? taken->status : before;
+  RAPPORT_ASSIGN_OR_RETURN(
+      const domain::TierQualifier qualifier,
+      transaction.Tiers().Qualifier(survivor, tiers.currency, domain::TierWindowStart(now, tiers, zone),
+                                    now + Microseconds(1)));
+  domain::TierDecision decision = domain::TierAfterPurchase(start, tiers, qualifier, now, zone);
+  if (decision.change == domain::TierChange::kNone) {
+    if (start == before) return Status::Ok();
+    decision = {.change = domain::TierChange::kUpgrade, .status = start};
+  }
+  return RecordTierChange(transaction, survivor, before.tier_key, decision, now, actor);
 }
 
 Status RecordTierChange(WriteTransaction& transaction, ContactId contact, const std::string& from,

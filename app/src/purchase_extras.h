@@ -63,6 +63,15 @@ Status ApplyExtras(PurchaseExtrasContext& context, const PreparedExtras& prepare
 Result<std::optional<TierSummary>> SummariseTier(ReadTransaction& transaction, const domain::EarningRules& rules,
                                                  const date::time_zone& zone, ContactId contact, Timestamp now);
 
+// After a merge moved `merged`'s purchases to `survivor`: the survivor keeps
+// the higher of the two members' tiers (with that status's review dates) and
+// is upgraded at once when their purchases together qualify for more. A merge
+// undone later takes nothing back: the next review decides, as after a
+// refund. No-op without tiers.
+Status ReviewTierAfterMerge(WriteTransaction& transaction, const domain::EarningRules& rules,
+                            const date::time_zone& zone, ContactId survivor, ContactId merged, Timestamp now,
+                            const std::string& actor);
+
 // Writes a tier change and its "tier_changed" contact event.
 Status RecordTierChange(WriteTransaction& transaction, ContactId contact, const std::string& from,
                         const domain::TierDecision& decision, Timestamp at, const std::string& actor);

@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <tuple>
 #include <utility>
 
@@ -119,10 +118,12 @@ std::optional<date::year_month_day> ParseDate(std::string_view text) {
   return parsed;
 }
 
+// "MM-DD" (a valid month and day).
 std::string MonthDay(date::month month, date::day day) {
-  std::array<char, 6> text{};
-  std::snprintf(text.data(), text.size(), "%02u-%02u", static_cast<unsigned>(month), static_cast<unsigned>(day));
-  return std::string(text.data(), 5);
+  const auto digit = [](unsigned value) { return static_cast<char>('0' + value % 10); };
+  const unsigned m = static_cast<unsigned>(month);
+  const unsigned d = static_cast<unsigned>(day);
+  return {digit(m / 10), digit(m), '-', digit(d / 10), digit(d)};
 }
 
 }  // namespace

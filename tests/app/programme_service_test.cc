@@ -2,7 +2,7 @@
 // store (SQLite, and PostgreSQL when RAPPORT_TEST_POSTGRES_URL names a test
 // database): coupon field errors, generated and duplicate codes, the till's
 // check, personal coupons, the overall use limit under concurrency; referral
-// codes, referrals and the graph; the birthday job across pages; the tier
+// codes, referrals and the graph; what a merge carries; the birthday job across pages; the tier
 // overview. Every test ends with a clean CheckLedger.
 #include "rapport/app/programme_service.h"
 
@@ -17,6 +17,7 @@
 #include "loyalty_test_support.h"
 
 #include "rapport/app/access_service.h"
+#include "rapport/app/duplicate_service.h"
 #include "rapport/app/loyalty_rules_json.h"
 
 namespace rapport {
@@ -265,6 +266,78 @@ TEST_P(ProgrammeServiceTest, ReferralCodesAreStableAndTheGraphShowsWhoBroughtWho
   ASSERT_TRUE(theirs.ok());
   ASSERT_TRUE(theirs->referred_by);
   EXPECT_EQ(theirs->referred_by->referrer_id, anna);
+}
+
+// Two cards of one person merge: the survivor takes the merged card's
+// personal coupon, its referral code (having none), the members it brought
+// and the higher tier their purchases together earn; undo gives the rows
+// back. A code the merged card keeps (its survivor had its own) brings
+// members to the survivor.
+TEST_P(ProgrammeServiceTest, AMergeCarriesCouponsReferralsAndTier) {
+  SetRules(R"({"tiers": {"tiers": [{"key": "silver", "name": "Silver", "min_spend_minor": 10000},
+                                   {"key": "gold", "name": "Gold", "min_spend_minor": 50000}], "currency": "EUR"},
+               "bonuses": {"referral_referrer": 200, "referral_referred": 100}})");
+  const ContactId anna = members_[0];
+  const ContactId anna_twin = members_[1];
+  const ContactId boris = members_[2];
+  ASSERT_TRUE(Buy(anna, 30000).status.ok());
+  ASSERT_TRUE(Buy(anna_twin, 30000).status.ok());
+  Result<std::string> code = programme_->ReferralCode(admin_, origin_, anna_twin);
+  ASSERT_TRUE(code.ok()) << code.status().ToString();
+  ASSERT_TRUE(programme_->Refer(admin_, origin_, boris, *code).ok());
+  app::ProgrammeService::CouponOutcome personal = programme_->CreateCoupon(
+      admin_, origin_, {.code = "TWIN-10", .name = "Personal", .points = Points(10), .contact_id = anna_twin});
+  ASSERT_TRUE(personal.status.ok()) << personal.status.ToString();
+
+  app::DuplicateService duplicates(database_.store(), clock_);
+  Result<app::MergeResult> merged = duplicates.Merge(admin_, origin_, {.survivor = anna, .other = anna_twin});
+  ASSERT_TRUE(merged.ok()) << merged.status().ToString();
+  Result<app::LoyaltySummary> summary = loyalty_->Summary(admin_, anna);
+  ASSERT_TRUE(summary.ok() && summary->tier && summary->tier->current) << summary.status().ToString();
+  EXPECT_EQ(summary->tier->current->key, "gold");  // 300.00 + 300.00 EUR together
+  Result<app::CouponCheck> coupon = programme_->CheckCoupon(admin_, "TWIN-10", anna, "EUR", std::nullopt);
+  ASSERT_TRUE(coupon.ok());
+  EXPECT_TRUE(coupon->usable) << coupon->problem;
+  Result<app::ReferralGraph> graph = programme_->Graph(admin_, anna, std::nullopt, 10);
+  ASSERT_TRUE(graph.ok()) << graph.status().ToString();
+  EXPECT_EQ(graph->code, *code);
+  ASSERT_EQ(graph->referrals.size(), 1u);
+  EXPECT_EQ(graph->referrals[0].referred_id, boris);
+  ASSERT_TRUE(Buy(boris, 1000).status.ok());  // the referral is rewarded to the survivor
+  EXPECT_EQ(Available(anna), 600 + 200);
+
+  Result<app::MergeResult> undone = duplicates.Undo(admin_, origin_, merged->merge.id);
+  ASSERT_TRUE(undone.ok()) << undone.status().ToString();
+  Result<app::CouponCheck> after = programme_->CheckCoupon(admin_, "TWIN-10", anna, "EUR", std::nullopt);
+  ASSERT_TRUE(after.ok());
+  EXPECT_FALSE(after->usable);
+  Result<app::ReferralGraph> twin = programme_->Graph(admin_, anna_twin, std::nullopt, 10);
+  ASSERT_TRUE(twin.ok());
+  EXPECT_EQ(twin->code, *code);
+  ASSERT_EQ(twin->referrals.size(), 1u);
+  EXPECT_EQ(twin->referrals[0].state, app::ReferralState::kRewarded);
+  Result<app::ReferralGraph> survivor = programme_->Graph(admin_, anna, std::nullopt, 10);
+  ASSERT_TRUE(survivor.ok());
+  EXPECT_FALSE(survivor->code);
+  EXPECT_TRUE(survivor->referrals.empty());
+
+  // Vera keeps her own code; her twin's still brings members, to her.
+  const ContactId vera = members_[3];
+  const std::vector<ContactId> more = database_.AddMembers(2, clock_.Now());
+  const ContactId vera_twin = more[0];
+  const ContactId gleb = more[1];
+  Result<std::string> vera_code = programme_->ReferralCode(admin_, origin_, vera);
+  Result<std::string> twin_code = programme_->ReferralCode(admin_, origin_, vera_twin);
+  ASSERT_TRUE(vera_code.ok() && twin_code.ok());
+  ASSERT_TRUE(duplicates.Merge(admin_, origin_, {.survivor = vera, .other = vera_twin}).ok());
+  app::LoyaltyService::PurchaseOutcome referred = Buy(gleb, 1000, "", *twin_code);
+  ASSERT_TRUE(referred.status.ok()) << referred.status.ToString();
+  EXPECT_EQ(Available(vera), 200);
+  Result<app::ReferralGraph> veras = programme_->Graph(admin_, vera, std::nullopt, 10);
+  ASSERT_TRUE(veras.ok());
+  EXPECT_EQ(veras->code, *vera_code);
+  ASSERT_EQ(veras->referrals.size(), 1u);
+  EXPECT_EQ(veras->referrals[0].referred_id, gleb);
 }
 
 TEST_P(ProgrammeServiceTest, TheBirthdayJobPaysEveryoneOnceAcrossRuns) {

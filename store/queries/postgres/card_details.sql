@@ -206,6 +206,9 @@ SELECT (SELECT count(*) FROM notes WHERE contact_id = $1)
      + (SELECT count(*) FROM tasks WHERE contact_id = $1)
      + (SELECT count(*) FROM consent_history WHERE contact_id = $1)
      + (SELECT count(*) FROM purchases WHERE contact_id = $1)
+     + (SELECT count(*) FROM coupons WHERE contact_id = $1)
+     + (SELECT count(*) FROM coupon_uses WHERE contact_id = $1)
+     + (SELECT count(*) FROM referrals WHERE referrer_id = $1 OR referred_id = $1)
      + (SELECT count(*) FROM contact_companies AS source_links WHERE source_links.contact_id = $1
           AND NOT EXISTS (SELECT 1 FROM contact_companies AS target_links
                           WHERE target_links.contact_id = $2 AND target_links.company_id = source_links.company_id))
@@ -226,6 +229,29 @@ UPDATE consent_history SET contact_id = $2 WHERE contact_id = $1 RETURNING id;
 
 -- name: merge_move_purchases
 UPDATE purchases SET contact_id = $2 WHERE contact_id = $1 RETURNING id;
+
+-- name: merge_move_coupons
+UPDATE coupons SET contact_id = $2 WHERE contact_id = $1 RETURNING id;
+
+-- name: merge_move_coupon_uses
+UPDATE coupon_uses SET contact_id = $2 WHERE contact_id = $1 RETURNING id;
+
+-- The referrals $1 made, but not that of $2 itself (nobody refers themselves).
+-- name: merge_move_referrals_made
+UPDATE referrals SET referrer_id = $2 WHERE referrer_id = $1 AND referred_id <> $2 RETURNING id;
+
+-- The referral that brought $1, when nobody brought $2 and $2 was not the referrer.
+-- name: merge_move_referral_of
+UPDATE referrals SET referred_id = $2
+WHERE referred_id = $1 AND referrer_id <> $2
+  AND NOT EXISTS (SELECT 1 FROM referrals AS held WHERE held.referred_id = $2)
+RETURNING id;
+
+-- $1's referral code, when $2 has none.
+-- name: merge_move_referral_code
+UPDATE referral_codes SET contact_id = $2
+WHERE contact_id = $1 AND NOT EXISTS (SELECT 1 FROM referral_codes AS held WHERE held.contact_id = $2)
+RETURNING $1;
 
 -- Links of $1 to companies $2 lacks, copied to $2 (never as its primary).
 -- name: merge_copy_company_links
@@ -266,6 +292,25 @@ UPDATE consent_history SET contact_id = $2 WHERE contact_id = $1
 -- name: merge_restore_purchases
 UPDATE purchases SET contact_id = $2 WHERE contact_id = $1
   AND id = ANY (ARRAY(SELECT jsonb_array_elements_text($3::jsonb)::bigint));
+
+-- name: merge_restore_coupons
+UPDATE coupons SET contact_id = $2 WHERE contact_id = $1
+  AND id = ANY (ARRAY(SELECT jsonb_array_elements_text($3::jsonb)::bigint));
+
+-- name: merge_restore_coupon_uses
+UPDATE coupon_uses SET contact_id = $2 WHERE contact_id = $1
+  AND id = ANY (ARRAY(SELECT jsonb_array_elements_text($3::jsonb)::bigint));
+
+-- name: merge_restore_referrals_made
+UPDATE referrals SET referrer_id = $2 WHERE referrer_id = $1
+  AND id = ANY (ARRAY(SELECT jsonb_array_elements_text($3::jsonb)::bigint));
+
+-- name: merge_restore_referral_of
+UPDATE referrals SET referred_id = $2 WHERE referred_id = $1
+  AND id = ANY (ARRAY(SELECT jsonb_array_elements_text($3::jsonb)::bigint));
+
+-- name: merge_restore_referral_code
+UPDATE referral_codes SET contact_id = $2 WHERE contact_id = $1;
 
 -- Copied links the survivor has not since made its primary.
 -- name: merge_remove_company_links

@@ -585,6 +585,11 @@ Result<app::MovedRows> SqlCardDetails::MoveContactRows(ContactId from, ContactId
   RAPPORT_ASSIGN_OR_RETURN(moved.tasks, QueryIds(session_, "merge_move_tasks", pair));
   RAPPORT_ASSIGN_OR_RETURN(moved.consents, QueryIds(session_, "merge_move_consents", pair));
   RAPPORT_ASSIGN_OR_RETURN(moved.purchases, QueryIds(session_, "merge_move_purchases", pair));
+  RAPPORT_ASSIGN_OR_RETURN(moved.coupons, QueryIds(session_, "merge_move_coupons", pair));
+  RAPPORT_ASSIGN_OR_RETURN(moved.coupon_uses, QueryIds(session_, "merge_move_coupon_uses", pair));
+  RAPPORT_ASSIGN_OR_RETURN(moved.referrals_made, QueryIds(session_, "merge_move_referrals_made", pair));
+  RAPPORT_ASSIGN_OR_RETURN(moved.referral_of, QueryIds(session_, "merge_move_referral_of", pair));
+  RAPPORT_ASSIGN_OR_RETURN(moved.referral_code, QueryIds(session_, "merge_move_referral_code", pair));
   const SqlParam copy[] = {from.value(), to.value(), ToUnixMicros(now_)};
   RAPPORT_ASSIGN_OR_RETURN(moved.company_links, QueryIds(session_, "merge_copy_company_links", copy));
   RAPPORT_RETURN_IF_ERROR(session_.Query("merge_copy_interests", pair, [&](const SqlRow& row) -> Status {
@@ -594,7 +599,8 @@ Result<app::MovedRows> SqlCardDetails::MoveContactRows(ContactId from, ContactId
     return {};
   }));
   for (std::vector<std::int64_t>* ids :
-       {&moved.notes, &moved.tasks, &moved.consents, &moved.purchases, &moved.company_links, &moved.interests}) {
+       {&moved.notes, &moved.tasks, &moved.consents, &moved.purchases, &moved.coupons, &moved.coupon_uses,
+        &moved.referrals_made, &moved.company_links, &moved.interests}) {
     std::sort(ids->begin(), ids->end());
   }
   return moved;
@@ -606,7 +612,11 @@ Status SqlCardDetails::RestoreContactRows(const app::MovedRows& rows, ContactId 
       {"merge_restore_notes", &rows.notes},
       {"merge_restore_tasks", &rows.tasks},
       {"merge_restore_consents", &rows.consents},
-      {"merge_restore_purchases", &rows.purchases}};
+      {"merge_restore_purchases", &rows.purchases},
+      {"merge_restore_coupons", &rows.coupons},
+      {"merge_restore_coupon_uses", &rows.coupon_uses},
+      {"merge_restore_referrals_made", &rows.referrals_made},
+      {"merge_restore_referral_of", &rows.referral_of}};
   for (const auto& [query_name, ids] : tables) {
     for (std::size_t start = 0; start < ids->size(); start += kRestoreBatchIds) {
       const std::size_t count = std::min(kRestoreBatchIds, ids->size() - start);
@@ -614,6 +624,10 @@ Status SqlCardDetails::RestoreContactRows(const app::MovedRows& rows, ContactId 
       const SqlParam params[] = {to.value(), from.value(), std::string_view(json)};
       RAPPORT_RETURN_IF_ERROR(session_.Execute(query_name, params).status());
     }
+  }
+  if (!rows.referral_code.empty()) {
+    const SqlParam params[] = {to.value(), from.value()};
+    RAPPORT_RETURN_IF_ERROR(session_.Execute("merge_restore_referral_code", params).status());
   }
   if (!rows.company_links.empty()) {
     const std::string json = JsonIntArray(rows.company_links);

@@ -11,11 +11,14 @@
 //    not know, read back, is kDataLoss;
 //  * MoveContactRows counts the rows first and refuses past
 //    limits::kMergeMovedRowsMax with kResourceExhausted before moving any.
-//    Notes, tasks, consent history and purchases change owner (their ids are
-//    reported); company links and (interest, source) rows the survivor lacks
+//    Notes, tasks, consent history, purchases, personal coupons and their
+//    uses, and the referrals the merged contact made change owner (their ids
+//    are reported); so do the referral that brought it and its referral code
+//    when the survivor has none (a referral between the two stays where it
+//    is: nobody refers themselves); company links and (interest, source) rows the survivor lacks
 //    are copied to it (the merged contact keeps its own), never as its
 //    primary company. RestoreContactRows hands the reported rows back and
-//    deletes exactly the copies (a copied link the survivor has since made
+//    (and the code) and deletes exactly the copies (a copied link the survivor has since made
 //    its primary stays);
 //  * MovedRows.interests holds one value per copied (interest, source) row,
 //    interest id × 10 + the source's ordinal (InterestSource), because an

@@ -109,6 +109,15 @@ struct MovedRows {
   // exactly the copies even when the survivor holds the same interest from
   // another source.
   std::vector<std::int64_t> interests{};
+  // The loyalty programme's rows: personal coupons and their uses, the
+  // referrals the merged member made, the one that brought them (when the
+  // survivor was brought by nobody) and their referral code (when the
+  // survivor had none; the merged contact's id, at most one).
+  std::vector<std::int64_t> coupons{};
+  std::vector<std::int64_t> coupon_uses{};
+  std::vector<std::int64_t> referrals_made{};
+  std::vector<std::int64_t> referral_of{};
+  std::vector<std::int64_t> referral_code{};
   // The survivor's point lots the merge created to carry the merged member's
   // open points (app/src/loyalty_support.h TransferOpenLots): undo moves what
   // remains of them back. Filled by the app, not by MoveContactRows.
