@@ -1056,6 +1056,48 @@ class ImportRun {
   bool audited_ = false;
 };
 
+// The import itself, once the rules are read.
+Result<PurchaseImportReport> ImportRows(Store& store, Timestamp now, const Principal& principal, const Origin& origin,
+                                        ByteSource& source, const PurchaseImportRequest& request,
+                                        const ImportHooks& hooks, const RulesView& rules, const date::time_zone& zone) {
+  SniffingSource sniffing(source);
+  RAPPORT_RETURN_IF_ERROR(sniffing.Sniff());
+  if (std::string problem = EncodingProblem(sniffing.head()); !problem.empty()) {
+    return InvalidArgument(std::move(problem));
+  }
+  ImportRun run(principal, origin, request, hooks, now, rules, zone);
+  RAPPORT_ASSIGN_OR_RETURN(std::unique_ptr<RowReader> rows, OpenRows(sniffing, request));
+  const bool all_or_nothing = request.commit == CommitMode::kAllOrNothing;
+  RAPPORT_RETURN_IF_ERROR(run.Run(store, *rows, sniffing, request.dry_run || all_or_nothing, nullptr));
+  RAPPORT_RETURN_IF_ERROR(run.FlushErrors());
+  PurchaseImportReport& report = run.report();
+  report.dry_run = request.dry_run;
+  report.unmapped_columns = rows->UnmappedColumns();
+  if (all_or_nothing && !request.dry_run && report.failed == 0) {
+    RAPPORT_RETURN_IF_ERROR(sniffing.Rewind());
+    run.ResetCounts();
+    RAPPORT_ASSIGN_OR_RETURN(rows, OpenRows(sniffing, request));
+    RAPPORT_RETURN_IF_ERROR(store.Write([&](WriteTransaction& transaction) -> Status {
+      RAPPORT_RETURN_IF_ERROR(run.Run(store, *rows, sniffing, false, &transaction));
+      if (run.report().failed > 0) {
+        return Conflict(
+            "purchases or contacts changed while the file was imported; nothing was written, run the "
+            "import again");
+      }
+      if (!run.audited()) RAPPORT_RETURN_IF_ERROR(run.Audit(transaction));
+      return Status();
+    }));
+    report.committed = report.created > 0;
+  } else if (!all_or_nothing && !request.dry_run) {
+    report.committed = report.created > 0;
+  }
+  const bool refused = all_or_nothing && !request.dry_run && report.failed > 0;
+  if (!run.audited() && !refused) {
+    RAPPORT_RETURN_IF_ERROR(store.Write([&](WriteTransaction& transaction) { return run.Audit(transaction); }));
+  }
+  return std::move(report);
+}
+
 }  // namespace
 
 PurchaseImporter::PurchaseImporter(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
@@ -1073,43 +1115,30 @@ Result<PurchaseImportReport> PurchaseImporter::Import(const Principal& principal
     return Status();
   }));
   RAPPORT_ASSIGN_OR_RETURN(const date::time_zone* zone, LocateZone(rules.rules.time_zone));
+  if (!request.defer_indexes || request.dry_run)
+    return ImportRows(store_, clock_.Now(), principal, origin, source, request, hooks, rules, *zone);
 
-  SniffingSource sniffing(source);
-  RAPPORT_RETURN_IF_ERROR(sniffing.Sniff());
-  if (std::string problem = EncodingProblem(sniffing.head()); !problem.empty()) {
-    return InvalidArgument(std::move(problem));
-  }
-  ImportRun run(principal, origin, request, hooks, clock_.Now(), rules, *zone);
-  RAPPORT_ASSIGN_OR_RETURN(std::unique_ptr<RowReader> rows, OpenRows(sniffing, request));
-  const bool all_or_nothing = request.commit == CommitMode::kAllOrNothing;
-  RAPPORT_RETURN_IF_ERROR(run.Run(store_, *rows, sniffing, request.dry_run || all_or_nothing, nullptr));
-  RAPPORT_RETURN_IF_ERROR(run.FlushErrors());
-  PurchaseImportReport& report = run.report();
-  report.dry_run = request.dry_run;
-  report.unmapped_columns = rows->UnmappedColumns();
-  if (all_or_nothing && !request.dry_run && report.failed == 0) {
-    RAPPORT_RETURN_IF_ERROR(sniffing.Rewind());
-    run.ResetCounts();
-    RAPPORT_ASSIGN_OR_RETURN(rows, OpenRows(sniffing, request));
-    RAPPORT_RETURN_IF_ERROR(store_.Write([&](WriteTransaction& transaction) -> Status {
-      RAPPORT_RETURN_IF_ERROR(run.Run(store_, *rows, sniffing, false, &transaction));
-      if (run.report().failed > 0) {
-        return Conflict(
-            "purchases or contacts changed while the file was imported; nothing was written, run the "
-            "import again");
-      }
-      if (!run.audited()) RAPPORT_RETURN_IF_ERROR(run.Audit(transaction));
+  // A failed or refused import builds the indexes again as well; a crash
+  // leaves that to the next opening of the store.
+  const domain::EarningRules& programme = rules.rules;
+  const bool reads_history = !programme.tiers.tiers.empty() || programme.bonuses.welcome.count() > 0 ||
+                             !programme.cap_per_day.zero() || !programme.cap_per_month.zero();
+  RAPPORT_RETURN_IF_ERROR(store_.Write([reads_history](WriteTransaction& transaction) {
+    return transaction.LoyaltyOut().DeferImportIndexes(reads_history).status();
+  }));
+  Result<PurchaseImportReport> report =
+      ImportRows(store_, clock_.Now(), principal, origin, source, request, hooks, rules, *zone);
+  std::vector<std::string> built;
+  for (std::optional<std::string> name;; built.push_back(std::move(*name))) {
+    const Status step = store_.Write([&](WriteTransaction& transaction) -> Status {
+      RAPPORT_ASSIGN_OR_RETURN(name, transaction.LoyaltyOut().BuildDeferredIndex());
       return Status();
-    }));
-    report.committed = report.created > 0;
-  } else if (!all_or_nothing && !request.dry_run) {
-    report.committed = report.created > 0;
+    });
+    if (!step.ok()) return report.ok() ? step : report.status();
+    if (!name) break;
   }
-  const bool refused = all_or_nothing && !request.dry_run && report.failed > 0;
-  if (!run.audited() && !refused) {
-    RAPPORT_RETURN_IF_ERROR(store_.Write([&](WriteTransaction& transaction) { return run.Audit(transaction); }));
-  }
-  return std::move(report);
+  if (report.ok()) report->indexes_built = std::move(built);
+  return report;
 }
 
 }  // namespace rapport::app

@@ -119,6 +119,7 @@ Result<app::PurchaseImportRequest> ParseRequest(const PurchaseCommandLine& line)
   }
   request.batch_rows = line.batch_rows;
   request.dry_run = line.dry_run;
+  request.defer_indexes = line.defer_indexes;
   request.file_name = line.file;
   return request;
 }
@@ -173,6 +174,7 @@ int ImportPurchases(const Environment& environment, const PurchaseCommandLine& l
         if (report->welcome_bonuses > 0) out << ", " << report->welcome_bonuses << " welcome bonuses";
         if (report->tier_changes > 0) out << ", " << report->tier_changes << " tier changes";
         out << '\n';
+        if (!report->indexes_built.empty()) out << report->indexes_built.size() << " deferred indexes built\n";
         if (!report->unmapped_columns.empty()) {
           out << "ignored columns:";
           for (const std::string& column : report->unmapped_columns) out << " \"" << column << '"';
@@ -222,6 +224,9 @@ void AddPurchaseCommands(CLI::App& app, PurchaseCommandLine& line) {
       ->capture_default_str();
   purchases.add_option("--batch-rows", line.batch_rows, "Rows per transaction")->capture_default_str();
   purchases.add_flag("--dry-run", line.dry_run, "Report what would be created, unchanged and refused; write nothing");
+  purchases.add_flag("--defer-indexes", line.defer_indexes,
+                     "Bulk load of history: drop the ledger's secondary indexes an import does not read and build "
+                     "them once at the end (card reads are slow meanwhile)");
   purchases.add_option("--errors", line.errors_file,
                        "Where to write the per-row error report (default FILE.errors.csv)");
 }

@@ -32,6 +32,7 @@ struct PurchaseCommandLine {
   std::string commit = "batch";
   std::size_t batch_rows = 5'000;
   bool dry_run = false;
+  bool defer_indexes = false;
   std::string errors_file;  // default FILE.errors.csv when there are errors
 
   CLI::App* import_purchases = nullptr;

@@ -6,6 +6,7 @@
 
 #include "adapter_support.h"
 #include "postgres/postgres_store.h"
+#include "sql/deferred_indexes.h"
 #include "sql/migrator.h"
 #include "sql/query_catalog.h"
 #include "sqlite/sqlite_store.h"
@@ -26,7 +27,9 @@ bool IsPostgresUrl(std::string_view database) {
 
 Result<MigrationReport> MigrateDatabase(const app::StoreOptions& options) {
   RAPPORT_ASSIGN_OR_RETURN(std::unique_ptr<SqlSession> session, OpenSession(options));
-  return ApplyMigrations(*session, ClockOf(options).Now());
+  RAPPORT_ASSIGN_OR_RETURN(MigrationReport report, ApplyMigrations(*session, ClockOf(options).Now()));
+  RAPPORT_ASSIGN_OR_RETURN(report.indexes_built, BuildAllDeferredIndexes(*session));
+  return report;
 }
 
 Result<int> SchemaVersion(const app::StoreOptions& options) {

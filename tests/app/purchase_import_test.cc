@@ -202,6 +202,62 @@ TEST_P(PurchaseImportTest, PointsEqualThoseOfPurchasesRecordedOneByOne) {
   ExpectLedgerHolds(one_by_one);
 }
 
+// A bulk load with deferred indexes writes exactly what a plain import
+// writes (every read of the rules — caps, welcome, tiers — still answers)
+// and leaves every index built again; a dry run defers nothing.
+TEST_P(PurchaseImportTest, ADeferredIndexLoadMatchesAPlainImport) {
+  domain::EarningRules rules = domain::DefaultEarningRules();
+  rules.cap_per_day = Points(120);
+  rules.bonuses.welcome = Points(25);
+  rules.tiers = {.tiers = {{.key = "silver", .name = "Silver", .min_spend_minor = 15'000, .earn_percent = 150}},
+                 .currency = "EUR"};
+  const std::vector<Sale> sales = {
+      {0, 10'000, "2026-10-01T09:00:00Z", "d-1"}, {0, 9'000, "2026-10-01T12:00:00Z", "d-2"},
+      {1, 5'000, "2026-10-02T09:00:00Z", "d-3"},  {0, 30'000, "2026-10-03T09:00:00Z", "d-4"},
+      {2, 7'000, "2026-11-02T08:00:00Z", "d-5"},  {1, 20'000, "2026-11-23T10:00:00Z", "d-6"},
+  };
+  loyalty_testing::LoyaltyStore deferred;
+  ASSERT_TRUE(deferred.Open(GetParam(), clock_));
+  ASSERT_EQ(deferred.AddMembers(3, clock_.Now()), members_);
+  SetRules(database_, rules);
+  SetRules(deferred, rules);
+
+  TextSource dry_source(Ndjson(sales));
+  Result<app::PurchaseImportReport> dry =
+      Import(deferred, dry_source, {.dry_run = true, .batch_rows = 2, .defer_indexes = true});
+  ASSERT_TRUE(dry.ok()) << dry.status().ToString();
+  EXPECT_TRUE(dry->indexes_built.empty());
+
+  Result<app::PurchaseImportReport> plain = Import(Ndjson(sales), {.batch_rows = 2});
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_TRUE(plain->indexes_built.empty());
+  TextSource source(Ndjson(sales));
+  Result<app::PurchaseImportReport> bulk = Import(deferred, source, {.batch_rows = 2, .defer_indexes = true});
+  ASSERT_TRUE(bulk.ok()) << bulk.status().ToString();
+  EXPECT_EQ(bulk->indexes_built.size(), 10u);
+  EXPECT_EQ(bulk->created, sales.size());
+  EXPECT_EQ(bulk->points, plain->points);
+  EXPECT_EQ(bulk->welcome_bonuses, plain->welcome_bonuses);
+  EXPECT_EQ(bulk->tier_changes, plain->tier_changes);
+  for (const ContactId member : members_) {
+    EXPECT_EQ(Statement(deferred, member), Statement(database_, member)) << "member " << member.value();
+  }
+  // Built again: a second bulk load defers (and builds) all ten once more;
+  // with rules that read no member history, the two it would read as well.
+  TextSource rerun(Ndjson(sales));
+  Result<app::PurchaseImportReport> again = Import(deferred, rerun, {.defer_indexes = true});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->unchanged, sales.size());
+  EXPECT_EQ(again->indexes_built.size(), 10u);
+  SetRules(deferred, domain::DefaultEarningRules());
+  TextSource more(Ndjson({{2, 1'000, "2026-11-23T11:00:00Z", "d-7"}}));
+  Result<app::PurchaseImportReport> plain_rules = Import(deferred, more, {.defer_indexes = true});
+  ASSERT_TRUE(plain_rules.ok()) << plain_rules.status().ToString();
+  EXPECT_EQ(plain_rules->created, 1u);
+  EXPECT_EQ(plain_rules->indexes_built.size(), 12u);
+  ExpectLedgerHolds(deferred);
+}
+
 TEST_P(PurchaseImportTest, ReRunCreatesNothingAndChangedContentIsARowError) {
   const std::vector<Sale> sales = {{0, 4'250, "2026-11-01T10:00:00Z", "r-1"},
                                    {1, 1'000, "2026-11-02T10:00:00Z", "r-2"},

@@ -1,6 +1,7 @@
 // The loyalty conformance suite: purchases and refunds, postings to the points
 // ledger with their lots and balances, the append-only triggers, CheckLedger,
-// the jobs' work lists, rules versions and idempotency records
+// the jobs' work lists, rules versions, idempotency records and the bulk
+// load's deferred indexes
 // (app/loyalty.h) behave alike on SQLite (a temp file) and PostgreSQL (a
 // schema of its own in the database at RAPPORT_TEST_POSTGRES_URL; skipped when
 // unset).
@@ -787,6 +788,71 @@ TEST_P(LoyaltyConformance, IdempotencyRecordsArePutOnceAndPruned) {
   ASSERT_TRUE(pruned.ok());
   EXPECT_EQ(*pruned, 0);
   EXPECT_EQ(RawCount("SELECT COUNT(*) FROM idempotency_keys"), 1);
+}
+
+// ---- bulk loading
+
+// The import's deferred indexes: dropped and recorded in one transaction,
+// every query still answers without them, built again one at a time — or,
+// after a load that died, by the next opening of the store.
+TEST_P(LoyaltyConformance, DeferredImportIndexesAreBuiltAgainEvenAfterACrash) {
+  const std::string names =
+      "('events_subject', 'ledger_transactions_contact', 'point_lots_open', 'point_lots_due_release', "
+      "'point_lots_due_expiry', 'point_lots_purchase', 'ledger_entries_transaction', 'ledger_entries_lot', "
+      "'ledger_entries_contact', 'loyalty_accounts_inactive', 'purchases_contact', 'ledger_transactions_earn')";
+  const std::string count_indexes =
+      GetParam() == Backend::kPostgres
+          ? "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN " + names
+          : "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN " + names;
+  ASSERT_EQ(RawCount(count_indexes), 12);
+
+  // Keeping the member history indexes, then not: ten, then the other two, then none.
+  Result<std::vector<std::string>> deferred =
+      InWrite([](app::LoyaltyWriter& loyalty) { return loyalty.DeferImportIndexes(true); });
+  ASSERT_TRUE(deferred.ok()) << deferred.status().ToString();
+  EXPECT_EQ(deferred->size(), 10u);
+  EXPECT_EQ(RawCount(count_indexes), 2);
+  Result<std::vector<std::string>> rest =
+      InWrite([](app::LoyaltyWriter& loyalty) { return loyalty.DeferImportIndexes(false); });
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(*rest, (std::vector<std::string>{"purchases_contact", "ledger_transactions_earn"}));
+  EXPECT_EQ(RawCount(count_indexes), 0);
+  EXPECT_EQ(RawCount("SELECT count(*) FROM deferred_indexes"), 12);
+  Result<std::vector<std::string>> again =
+      InWrite([](app::LoyaltyWriter& loyalty) { return loyalty.DeferImportIndexes(false); });
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->empty());
+
+  const ContactId ann = AddContact(1);
+  const std::int64_t lot = Earn(ann, 40, LotState::kAvailable, Days(0), Buy(ann, 4'000, Days(0)), Days(30));
+  Result<std::vector<app::Lot>> open = InRead([&](app::LoyaltyReader& loyalty) { return loyalty.ListOpenLots(ann); });
+  ASSERT_TRUE(open.ok() && open->size() == 1u);
+  EXPECT_EQ(open->front().id, lot);
+  EXPECT_EQ(Account(ann).available, Points(40));
+
+  Result<std::optional<std::string>> one =
+      InWrite([](app::LoyaltyWriter& loyalty) { return loyalty.BuildDeferredIndex(); });
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  ASSERT_TRUE(one->has_value());
+  EXPECT_EQ(RawCount(count_indexes), 1);
+  EXPECT_EQ(RawCount("SELECT count(*) FROM deferred_indexes"), 11);
+
+  // The load dies here; the next opening builds the rest, over the rows written meanwhile.
+  ASSERT_TRUE(store_->Close().ok());
+  store_.reset();
+  Result<MigrationReport> reopened = MigrateDatabase(options_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_EQ(reopened->indexes_built, 11);
+  EXPECT_EQ(RawCount(count_indexes), 12);
+  EXPECT_EQ(RawCount("SELECT count(*) FROM deferred_indexes"), 0);
+  auto opened = OpenStore(options_);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  store_ = std::move(opened).value();
+  Result<std::optional<std::string>> none =
+      InWrite([](app::LoyaltyWriter& loyalty) { return loyalty.BuildDeferredIndex(); });
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  ExpectClean();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LoyaltyConformance, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

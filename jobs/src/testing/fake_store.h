@@ -654,6 +654,8 @@ class FakeLoyalty final : public LoyaltyReader, public LoyaltyWriter {
   Result<std::vector<PurchaseId>> ImportPurchases(std::span<const ImportedPurchase>, std::string_view) override {
     return Refused();
   }
+  Result<std::vector<std::string>> DeferImportIndexes(bool) override { return Refused(); }
+  Result<std::optional<std::string>> BuildDeferredIndex() override { return Refused(); }
 
  private:
   static Status Refused() { return FailedPrecondition("loyalty is not part of the jobs fake"); }

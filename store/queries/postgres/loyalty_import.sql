@@ -56,3 +56,18 @@ SELECT rapport_append_event(value ->> 0, 'contact', (value ->> 1)::bigint, (valu
                             $3::text, value ->> 3)
 FROM json_array_elements($1::json) WITH ORDINALITY AS element(value, position)
 ORDER BY position;
+
+-- Deferred indexes (sql/deferred_indexes.cc) ----------------------------------
+
+-- The CREATE statement of index $1 in the current schema, when it exists.
+-- name: deferred_index_definition
+SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = $1;
+
+-- name: deferred_index_record
+INSERT INTO deferred_indexes (name, definition, deferred_at_us) VALUES ($1, $2, $3);
+
+-- name: deferred_index_next
+SELECT name, definition FROM deferred_indexes ORDER BY name LIMIT 1;
+
+-- name: deferred_index_clear
+DELETE FROM deferred_indexes WHERE name = $1;

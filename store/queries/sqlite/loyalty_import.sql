@@ -58,3 +58,18 @@ SELECT json_extract(value, '$[0]'), 'contact', json_extract(value, '$[1]'), json
        json_extract(value, '$[3]')
 FROM json_each($1)
 ORDER BY key;
+
+-- Deferred indexes (sql/deferred_indexes.cc) ----------------------------------
+
+-- The CREATE statement of index $1, when it exists.
+-- name: deferred_index_definition
+SELECT sql FROM sqlite_master WHERE type = 'index' AND name = $1 AND sql IS NOT NULL;
+
+-- name: deferred_index_record
+INSERT INTO deferred_indexes (name, definition, deferred_at_us) VALUES ($1, $2, $3);
+
+-- name: deferred_index_next
+SELECT name, definition FROM deferred_indexes ORDER BY name LIMIT 1;
+
+-- name: deferred_index_clear
+DELETE FROM deferred_indexes WHERE name = $1;

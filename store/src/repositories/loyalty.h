@@ -65,6 +65,8 @@ class SqlLoyalty final : public app::LoyaltyReader, public app::LoyaltyWriter {
   Result<std::int64_t> PruneIdempotency(Timestamp cutoff, int limit) override;
   Result<std::vector<PurchaseId>> ImportPurchases(std::span<const app::ImportedPurchase> batch,
                                                   std::string_view actor) override;
+  Result<std::vector<std::string>> DeferImportIndexes(bool keep_member_history) override;
+  Result<std::optional<std::string>> BuildDeferredIndex() override;
 
  private:
   Result<std::vector<app::Purchase>> QueryPurchases(std::string_view query_name, std::span<const SqlParam> params);

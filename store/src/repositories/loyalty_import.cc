@@ -19,6 +19,7 @@
 #include <rapidjson/writer.h>
 
 #include "repositories/loyalty.h"
+#include "sql/deferred_indexes.h"
 
 #include "rapport/base/limits.h"
 
@@ -421,5 +422,33 @@ Result<std::vector<PurchaseId>> SqlLoyalty::ImportPurchases(std::span<const app:
   for (const std::int64_t id : purchase_ids) ids.emplace_back(id);
   return ids;
 }
+
+namespace {
+
+// Random-key indexes an import writes but never reads (see the port), and
+// the two it reads for the rules' member history.
+constexpr std::string_view kImportUnreadIndexes[] = {"events_subject",
+                                                     "ledger_transactions_contact",
+                                                     "point_lots_open",
+                                                     "point_lots_due_release",
+                                                     "point_lots_due_expiry",
+                                                     "point_lots_purchase",
+                                                     "ledger_entries_transaction",
+                                                     "ledger_entries_lot",
+                                                     "ledger_entries_contact",
+                                                     "loyalty_accounts_inactive"};
+constexpr std::string_view kMemberHistoryIndexes[] = {"purchases_contact", "ledger_transactions_earn"};
+
+}  // namespace
+
+Result<std::vector<std::string>> SqlLoyalty::DeferImportIndexes(bool keep_member_history) {
+  RAPPORT_ASSIGN_OR_RETURN(std::vector<std::string> dropped, DeferIndexes(session_, kImportUnreadIndexes, now_));
+  if (keep_member_history) return dropped;
+  RAPPORT_ASSIGN_OR_RETURN(const std::vector<std::string> more, DeferIndexes(session_, kMemberHistoryIndexes, now_));
+  dropped.insert(dropped.end(), more.begin(), more.end());
+  return dropped;
+}
+
+Result<std::optional<std::string>> SqlLoyalty::BuildDeferredIndex() { return store::BuildDeferredIndex(session_); }
 
 }  // namespace rapport::store

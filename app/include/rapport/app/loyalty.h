@@ -356,6 +356,17 @@ class LoyaltyWriter {
   // an external id is held or repeated; the caller's transaction rolls back.
   virtual Result<std::vector<PurchaseId>> ImportPurchases(std::span<const ImportedPurchase> batch,
                                                           std::string_view actor) = 0;
+  // For a bulk load of history: drops the secondary indexes of the purchase,
+  // ledger, lot, entry, event and balance tables that an import does not read
+  // (`keep_member_history`: the purchases' by-member index and the earnings
+  // index stay, for rules with tiers, a welcome bonus or caps), so each is
+  // built once, by one sort, rather than updated at a random place per row;
+  // returns the names dropped (none when they are deferred already). Every
+  // query still answers meanwhile, by scans. BuildDeferredIndex builds one of them again and returns its
+  // name, nullopt when none is left. Crash-safe: opening the store builds
+  // any that a load which died left dropped.
+  virtual Result<std::vector<std::string>> DeferImportIndexes(bool keep_member_history) = 0;
+  virtual Result<std::optional<std::string>> BuildDeferredIndex() = 0;
 };
 
 }  // namespace rapport::app

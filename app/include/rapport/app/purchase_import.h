@@ -55,6 +55,12 @@ struct PurchaseImportRequest {
   CommitMode commit = CommitMode::kPerBatch;
   std::size_t batch_rows = 5'000;  // 1..limits::kImportBatchRowsMax
   std::string file_name{};         // for the audit record
+  // A bulk load of history: the ledger's secondary indexes an import does
+  // not read are dropped first and built again at the end, each by one sort
+  // (LoyaltyWriter::DeferImportIndexes). Much faster for a file as large as
+  // what the database holds; card and ledger reads are slow meanwhile.
+  // Ignored for a dry run.
+  bool defer_indexes = false;
 };
 
 struct PurchaseImportReport {
@@ -67,6 +73,7 @@ struct PurchaseImportReport {
   std::int64_t points = 0;            // earned by the created purchases (bonuses excluded)
   std::uint64_t welcome_bonuses = 0;  // paid with members' first purchases
   std::uint64_t tier_changes = 0;
+  std::vector<std::string> indexes_built{};     // with defer_indexes: the indexes built again
   std::vector<std::string> unmapped_columns{};  // CSV columns that are not purchase fields
   std::vector<ImportRowError> errors{};         // the first kImportErrorsKept; all go to the error sink
   bool errors_truncated = false;

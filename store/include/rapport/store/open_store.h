@@ -32,9 +32,11 @@ struct MigrationReport {
   int version_before = 0;
   int version_after = 0;
   std::vector<std::string> applied;  // "0001_foundation", in the order applied
+  int indexes_built = 0;             // left dropped by a bulk load that died (0008_deferred_indexes)
 };
 
-// Applies every pending migration and reports what it did.
+// Applies every pending migration, builds any index a bulk load that died
+// left dropped, and reports what it did.
 Result<MigrationReport> MigrateDatabase(const app::StoreOptions& options);
 
 // The highest applied migration version; 0 for an empty database.
