@@ -10,8 +10,6 @@
 // key cannot be taken between lookup and write.
 #include "rapport/app/contact_transfer.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -27,6 +25,7 @@
 #include "transfer/csv_reader.h"
 #include "transfer/mapping.h"
 #include "transfer/ndjson_reader.h"
+#include "transfer/sniffing_source.h"
 #include "transfer/text_formats.h"
 
 #include "rapport/app/contact_input.h"
@@ -39,8 +38,8 @@ namespace {
 
 using transfer::Field;
 using transfer::FieldTarget;
+using transfer::SniffingSource;
 
-constexpr std::size_t kEncodingSniffBytes = std::size_t{64} << 10;
 constexpr int kExportPageRows = 1'000;
 
 Status RequireAdmin(const Principal& principal) {
@@ -60,84 +59,6 @@ std::string AsciiLower(std::string_view text) {
   }
   return out;
 }
-
-// --- Encoding: refuse what is not UTF-8 before anything is read as rows.
-
-// Why a file's head shows it is not UTF-8, or "" when it may be.
-std::string EncodingProblem(std::string_view head) {
-  if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF")) {
-    return "the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8 and import it again";
-  }
-  if (head.find('\0') != std::string_view::npos) {
-    return "the file holds NUL bytes: it is not UTF-8 text (UTF-16 or a binary file?); save it as UTF-8";
-  }
-  // A multi-byte sequence cut by the end of the head is not an error.
-  std::size_t end = head.size();
-  for (std::size_t back = 0; back < 3 && end > 0; ++back) {
-    const auto byte = static_cast<unsigned char>(head[end - 1]);
-    if ((byte & 0xC0) == 0x80) {
-      --end;
-      continue;
-    }
-    if (byte >= 0xC0) --end;
-    break;
-  }
-  if (head.size() < kEncodingSniffBytes) end = head.size();  // the whole file: nothing is cut
-  if (!simdjson::validate_utf8(head.data(), end)) {
-    return "the file is not UTF-8 (perhaps Windows-1251 or Latin-1); save it as UTF-8 and import it again";
-  }
-  return "";
-}
-
-// A source that reads the file's head first (to check its encoding) and then
-// hands out the same bytes again, followed by the rest. Counts bytes handed out.
-class SniffingSource : public ByteSource {
- public:
-  explicit SniffingSource(ByteSource& inner) : inner_(inner) {}
-
-  Status Sniff() {
-    head_.resize(kEncodingSniffBytes);
-    std::size_t filled = 0;
-    while (filled < head_.size()) {
-      RAPPORT_ASSIGN_OR_RETURN(const std::size_t read,
-                               inner_.Read(std::span<char>(head_.data() + filled, head_.size() - filled)));
-      if (read == 0) break;
-      filled += read;
-    }
-    head_.resize(filled);
-    head_position_ = 0;
-    return Status();
-  }
-  std::string_view head() const { return head_; }
-
-  Result<std::size_t> Read(std::span<char> buffer) override {
-    if (head_position_ < head_.size()) {
-      const std::size_t size = std::min(buffer.size(), head_.size() - head_position_);
-      std::memcpy(buffer.data(), head_.data() + head_position_, size);
-      head_position_ += size;
-      bytes_read_ += size;
-      return size;
-    }
-    RAPPORT_ASSIGN_OR_RETURN(const std::size_t read, inner_.Read(buffer));
-    bytes_read_ += read;
-    return read;
-  }
-  std::optional<std::uint64_t> Size() const override { return inner_.Size(); }
-  Status Rewind() override {
-    RAPPORT_RETURN_IF_ERROR(inner_.Rewind());
-    head_.clear();
-    head_position_ = 0;
-    bytes_read_ = 0;
-    return Status();
-  }
-  std::uint64_t bytes_read() const { return bytes_read_; }
-
- private:
-  ByteSource& inner_;
-  std::string head_;
-  std::size_t head_position_ = 0;
-  std::uint64_t bytes_read_ = 0;
-};
 
 // --- Rows
 
@@ -1135,7 +1056,7 @@ std::optional<ImportFormat> ParseImportFormat(std::string_view name) {
 Result<ImportPreview> PreviewImport(ByteSource& source, ImportFormat format, std::optional<char> delimiter, int rows) {
   SniffingSource sniffing(source);
   RAPPORT_RETURN_IF_ERROR(sniffing.Sniff());
-  if (std::string problem = EncodingProblem(sniffing.head()); !problem.empty()) {
+  if (std::string problem = EncodingProblem(sniffing.head(), transfer::HeadCheck::kWholeHead); !problem.empty()) {
     return InvalidArgument(std::move(problem));
   }
   ImportPreview preview;
@@ -1196,7 +1117,7 @@ Result<ImportReport> ContactImporter::Import(const Principal& principal, const O
 
   SniffingSource sniffing(source);
   RAPPORT_RETURN_IF_ERROR(sniffing.Sniff());
-  if (std::string problem = EncodingProblem(sniffing.head()); !problem.empty()) {
+  if (std::string problem = EncodingProblem(sniffing.head(), transfer::HeadCheck::kWholeHead); !problem.empty()) {
     return InvalidArgument(std::move(problem));
   }
 

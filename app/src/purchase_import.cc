@@ -27,6 +27,7 @@
 #include "loyalty_support.h"
 #include "purchase_extras.h"
 #include "transfer/csv_reader.h"
+#include "transfer/sniffing_source.h"
 #include "transfer/text_formats.h"
 
 #include "rapport/app/loyalty.h"
@@ -37,7 +38,7 @@
 namespace rapport::app {
 namespace {
 
-constexpr std::size_t kSniffBytes = std::size_t{64} << 10;
+using transfer::SniffingSource;
 
 std::string_view Trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -503,68 +504,6 @@ class CsvRows : public RowReader {
   transfer::CsvReader reader_;
   std::vector<std::optional<Column>> columns_;
   std::vector<std::string> unmapped_;
-};
-
-// Why a file's head shows it is not UTF-8 text, or "" when it may be. Rows
-// are checked for UTF-8 one by one.
-std::string EncodingProblem(std::string_view head) {
-  if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF")) {
-    return "the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8 and import it again";
-  }
-  if (head.find('\0') != std::string_view::npos) {
-    return "the file holds NUL bytes: it is not UTF-8 text (UTF-16 or a binary file?); save it as UTF-8";
-  }
-  return "";
-}
-
-// A source that reads the file's head first (to check its encoding) and then
-// hands out the same bytes again, followed by the rest. Counts bytes handed out.
-class SniffingSource : public ByteSource {
- public:
-  explicit SniffingSource(ByteSource& inner) : inner_(inner) {}
-
-  Status Sniff() {
-    head_.resize(kSniffBytes);
-    std::size_t filled = 0;
-    while (filled < head_.size()) {
-      RAPPORT_ASSIGN_OR_RETURN(const std::size_t read,
-                               inner_.Read(std::span<char>(head_.data() + filled, head_.size() - filled)));
-      if (read == 0) break;
-      filled += read;
-    }
-    head_.resize(filled);
-    position_ = 0;
-    return Status();
-  }
-  std::string_view head() const { return head_; }
-
-  Result<std::size_t> Read(std::span<char> buffer) override {
-    if (position_ < head_.size()) {
-      const std::size_t size = std::min(buffer.size(), head_.size() - position_);
-      std::memcpy(buffer.data(), head_.data() + position_, size);
-      position_ += size;
-      bytes_read_ += size;
-      return size;
-    }
-    RAPPORT_ASSIGN_OR_RETURN(const std::size_t read, inner_.Read(buffer));
-    bytes_read_ += read;
-    return read;
-  }
-  std::optional<std::uint64_t> Size() const override { return inner_.Size(); }
-  Status Rewind() override {
-    RAPPORT_RETURN_IF_ERROR(inner_.Rewind());
-    head_.clear();
-    position_ = 0;
-    bytes_read_ = 0;
-    return Status();
-  }
-  std::uint64_t bytes_read() const { return bytes_read_; }
-
- private:
-  ByteSource& inner_;
-  std::string head_;
-  std::size_t position_ = 0;
-  std::uint64_t bytes_read_ = 0;
 };
 
 Result<std::unique_ptr<RowReader>> OpenRows(ByteSource& source, const PurchaseImportRequest& request) {
@@ -1062,7 +1001,7 @@ Result<PurchaseImportReport> ImportRows(Store& store, Timestamp now, const Princ
                                         const ImportHooks& hooks, const RulesView& rules, const date::time_zone& zone) {
   SniffingSource sniffing(source);
   RAPPORT_RETURN_IF_ERROR(sniffing.Sniff());
-  if (std::string problem = EncodingProblem(sniffing.head()); !problem.empty()) {
+  if (std::string problem = transfer::EncodingProblem(sniffing.head(), transfer::HeadCheck::kMarks); !problem.empty()) {
     return InvalidArgument(std::move(problem));
   }
   ImportRun run(principal, origin, request, hooks, now, rules, zone);

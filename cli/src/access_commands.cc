@@ -46,12 +46,6 @@ domain::Role RoleFromOption(const std::string& name) {
   return *role;
 }
 
-// The OS account that runs the CLI, as the audit log names the operator.
-std::string OperatorAccount() {
-  const char* user = std::getenv("USER");
-  return user != nullptr && *user != '\0' ? std::string(user) : std::string("operator");
-}
-
 // RFC 3339 to the second: tables are for people.
 std::string TableTime(Timestamp at) {
   std::string text = FormatRfc3339(at);

@@ -8,7 +8,7 @@ namespace {
 constexpr auto kRedrawInterval = std::chrono::milliseconds(100);
 }
 
-void TerminalProgress::Update(std::string_view label, std::int64_t done, std::int64_t total) {
+bool TerminalProgress::Due(std::string_view label, double fraction, bool complete) {
   const auto now = std::chrono::steady_clock::now();
   if (label != label_) {
     Finish();
@@ -17,27 +17,58 @@ void TerminalProgress::Update(std::string_view label, std::int64_t done, std::in
     last_tenth_ = -1;
   }
   previous_update_ = now;
-  const double fraction = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
   const int tenth = static_cast<int>(fraction * 10);
-  const bool complete = done >= total;
   if (is_terminal_ ? (now - last_draw_ < kRedrawInterval && !complete) : (tenth == last_tenth_ && !complete)) {
-    return;
+    return false;
   }
-  if (!is_terminal_ && complete && last_tenth_ == 10) return;
+  if (!is_terminal_ && complete && last_tenth_ == 10) return false;
   last_draw_ = now;
   last_tenth_ = complete ? 10 : tenth;
-  const double seconds = std::chrono::duration<double>(now - started_).count();
-  const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
-  char line[160];
-  (void)std::snprintf(line, sizeof line, "%-10s %3d%% %lld/%lld  %.0f rows/s", label_.c_str(),
-                      static_cast<int>(fraction * 100), static_cast<long long>(done), static_cast<long long>(total),
-                      rate);
+  return true;
+}
+
+double TerminalProgress::Seconds() const { return std::chrono::duration<double>(previous_update_ - started_).count(); }
+
+void TerminalProgress::Emit(const char* line) {
   if (is_terminal_) {
     out_ << "\r\033[K" << line << std::flush;
     line_open_ = true;
   } else {
     out_ << line << '\n';
   }
+}
+
+void TerminalProgress::Update(std::string_view label, std::int64_t done, std::int64_t total) {
+  const double fraction = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
+  if (!Due(label, fraction, done >= total)) return;
+  const double seconds = Seconds();
+  const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+  char line[160];
+  (void)std::snprintf(line, sizeof line, "%-10s %3d%% %lld/%lld  %.0f rows/s", label_.c_str(),
+                      static_cast<int>(fraction * 100), static_cast<long long>(done), static_cast<long long>(total),
+                      rate);
+  Emit(line);
+}
+
+void TerminalProgress::UpdateImport(std::uint64_t bytes_read, std::optional<std::uint64_t> bytes_total,
+                                    std::uint64_t rows) {
+  constexpr double kMegabyte = 1024.0 * 1024.0;
+  const bool sized = bytes_total.has_value() && *bytes_total > 0;
+  const double fraction = sized ? static_cast<double>(bytes_read) / static_cast<double>(*bytes_total) : 0.0;
+  if (!Due("import", fraction, sized && bytes_read >= *bytes_total)) return;
+  const double seconds = Seconds();
+  const double megabytes = static_cast<double>(bytes_read) / kMegabyte;
+  const double rate = seconds > 0 ? megabytes / seconds : 0;
+  char line[160];
+  if (sized) {
+    (void)std::snprintf(line, sizeof line, "%-10s %3d%% %.1f/%.1f MB  %.1f MB/s  %llu rows", label_.c_str(),
+                        static_cast<int>(fraction * 100), megabytes, static_cast<double>(*bytes_total) / kMegabyte,
+                        rate, static_cast<unsigned long long>(rows));
+  } else {
+    (void)std::snprintf(line, sizeof line, "%-10s %.1f MB  %.1f MB/s  %llu rows", label_.c_str(), megabytes, rate,
+                        static_cast<unsigned long long>(rows));
+  }
+  Emit(line);
 }
 
 void TerminalProgress::Finish() {

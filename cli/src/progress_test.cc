@@ -45,5 +45,26 @@ TEST(TerminalProgressTest, EachTableGetsItsOwnLines) {
   EXPECT_EQ(CountLines(out.str(), "contacts"), 1);
 }
 
+TEST(TerminalProgressTest, AnImportShowsMegabytesOfTheFileAndRows) {
+  std::ostringstream out;
+  TerminalProgress progress(out, /*is_terminal=*/false);
+  constexpr std::uint64_t kMegabyte = 1024 * 1024;
+  progress.UpdateImport(0, 10 * kMegabyte, 0);
+  progress.UpdateImport(5 * kMegabyte, 10 * kMegabyte, 50'000);
+  progress.UpdateImport(10 * kMegabyte, 10 * kMegabyte, 100'000);
+  progress.Finish();
+  EXPECT_NE(out.str().find(" 50% 5.0/10.0 MB"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("50000 rows"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("100% 10.0/10.0 MB"), std::string::npos) << out.str();
+  EXPECT_EQ(out.str().find("rows/s"), std::string::npos) << out.str();
+
+  std::ostringstream piped;
+  TerminalProgress unsized(piped, /*is_terminal=*/true);
+  unsized.UpdateImport(3 * kMegabyte, std::nullopt, 7);
+  unsized.Finish();
+  EXPECT_NE(piped.str().find("import     3.0 MB"), std::string::npos) << piped.str();
+  EXPECT_NE(piped.str().find("7 rows"), std::string::npos) << piped.str();
+}
+
 }  // namespace
 }  // namespace rapport::cli

@@ -4,12 +4,10 @@
 #include "purchase_commands.h"
 
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 
-#include <sys/stat.h>
-
+#include "file_io.h"
 #include "progress.h"
 
 #include "rapport/app/access_service.h"
@@ -18,73 +16,6 @@
 
 namespace rapport::cli {
 namespace {
-
-// A file read in chunks; rewindable for all-or-nothing imports.
-class FileSource : public app::ByteSource {
- public:
-  explicit FileSource(std::FILE* file) : file_(file) {}
-  ~FileSource() override { std::fclose(file_); }
-  FileSource(const FileSource&) = delete;
-  FileSource& operator=(const FileSource&) = delete;
-
-  Result<std::size_t> Read(std::span<char> buffer) override {
-    const std::size_t read = std::fread(buffer.data(), 1, buffer.size(), file_);
-    if (read == 0 && std::ferror(file_) != 0) return Internal("reading the file failed");
-    return read;
-  }
-  std::optional<std::uint64_t> Size() const override {
-    struct stat info {};
-    if (fstat(fileno(file_), &info) != 0 || !S_ISREG(info.st_mode)) return std::nullopt;
-    return static_cast<std::uint64_t>(info.st_size);
-  }
-  Status Rewind() override {
-    if (std::fseek(file_, 0, SEEK_SET) != 0) return FailedPrecondition("the file cannot be read twice (a pipe?)");
-    std::clearerr(file_);
-    return Status();
-  }
-
- private:
-  std::FILE* file_;
-};
-
-// The error report: a file created on the first write only.
-class ErrorFile : public app::ByteSink {
- public:
-  explicit ErrorFile(std::string path) : path_(std::move(path)) {}
-  ~ErrorFile() override {
-    if (file_ != nullptr) std::fclose(file_);
-  }
-  ErrorFile(const ErrorFile&) = delete;
-  ErrorFile& operator=(const ErrorFile&) = delete;
-
-  Status Write(std::string_view bytes) override {
-    if (bytes.empty()) return Status();
-    if (file_ == nullptr) {
-      file_ = std::fopen(path_.c_str(), "wb");
-      if (file_ == nullptr) return Internal("cannot create " + path_);
-    }
-    if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size())
-      return Internal("writing " + path_ + " failed");
-    return Status();
-  }
-  Status Close() {
-    if (file_ != nullptr && std::fclose(file_) != 0) {
-      file_ = nullptr;
-      return Internal("writing " + path_ + " failed");
-    }
-    file_ = nullptr;
-    return Status();
-  }
-
- private:
-  std::string path_;
-  std::FILE* file_ = nullptr;
-};
-
-std::string OperatorAccount() {
-  const char* user = std::getenv("USER");
-  return user != nullptr && *user != '\0' ? std::string(user) : std::string("operator");
-}
 
 int Usage(const Environment& environment, const std::string& message) {
   *environment.err << "rapport: import purchases: " << message << '\n';
@@ -132,77 +63,50 @@ int ImportPurchases(const Environment& environment, const PurchaseCommandLine& l
   if (handle == nullptr) return Usage(environment, "cannot open " + line.file);
   auto source = std::make_unique<FileSource>(handle);
   const std::string errors_path = line.errors_file.empty() ? line.file + ".errors.csv" : line.errors_file;
-
-  Result<std::unique_ptr<app::Store>> store = environment.open_store(ToStoreOptions(line.data, environment.clock));
-  if (!store.ok()) return Fail(environment, store.status());
-  int code = kExitFailure;
-  {
-    app::AccessService access(**store, *environment.clock);
-    const app::Origin origin{.remote = "", .user_agent = "rapport-cli/" + environment.version};
-    Result<app::Principal> principal = app::AccessService::Operator(OperatorAccount());
-    if (!line.token.empty()) {
-      app::AccessOutcome<app::Principal> outcome = access.AuthenticateToken(line.token, origin);
-      principal = outcome.ok() ? Result<app::Principal>(std::move(*outcome.value))
-                               : Result<app::Principal>(Status(StatusCode::kUnauthenticated,
-                                                               "the token was refused (unknown, revoked, malformed "
-                                                               "or rate limited)"));
-    }
-    if (!principal.ok()) {
-      code = Fail(environment, principal.status());
-    } else {
-      ErrorFile errors(errors_path);
-      TerminalProgress progress(*environment.err, environment.err_is_terminal);
-      app::ImportHooks hooks;
-      hooks.error_report = &errors;
-      hooks.on_progress = [&](const app::ImportProgress& at) {
-        const auto total = static_cast<std::int64_t>(at.bytes_total.value_or(at.bytes_read));
-        progress.Update("bytes", static_cast<std::int64_t>(at.bytes_read), std::max<std::int64_t>(total, 1));
-      };
-      app::PurchaseImporter importer(**store, *environment.clock);
-      Result<app::PurchaseImportReport> report = importer.Import(*principal, origin, *source, request, hooks);
-      progress.Finish();
-      const Status closed = errors.Close();
-      if (!report.ok()) {
-        code = Fail(environment, report.status());
-      } else if (!closed.ok()) {
-        code = Fail(environment, closed);
-      } else {
-        std::ostream& out = *environment.out;
-        out << (request.dry_run ? "dry run of " : "imported ") << line.file << ": " << report->rows << " rows, "
-            << report->created << " created, " << report->unchanged << " unchanged, " << report->failed << " failed; "
-            << report->points << " points earned";
-        if (report->welcome_bonuses > 0) out << ", " << report->welcome_bonuses << " welcome bonuses";
-        if (report->tier_changes > 0) out << ", " << report->tier_changes << " tier changes";
-        out << '\n';
-        if (!report->indexes_built.empty()) out << report->indexes_built.size() << " deferred indexes built\n";
-        if (!report->unmapped_columns.empty()) {
-          out << "ignored columns:";
-          for (const std::string& column : report->unmapped_columns) out << " \"" << column << '"';
-          out << '\n';
-        }
-        if (request.dry_run) out << "dry run: nothing was written\n";
-        if (request.commit == app::CommitMode::kAllOrNothing && !request.dry_run && report->failed > 0) {
-          out << "nothing was written: all-or-nothing import with failed rows\n";
-        }
-        if (report->failed > 0) {
-          out << report->failed << " rows failed; the error report is " << errors_path << '\n';
-          for (std::size_t i = 0; i < report->errors.size() && i < 5; ++i) {
-            const app::ImportRowError& error = report->errors[i];
-            out << "  line " << error.line << (error.field.empty() ? "" : " " + error.field) << ": " << error.reason
-                << '\n';
-          }
-        }
-        code = report->failed > 0 ? kExitFailure : kExitSuccess;
-      }
-      if (code != kExitUsage && !line.token.empty()) {
-        const Status recorded = access.RecordUse(*principal, origin);
-        if (!recorded.ok() && code == kExitSuccess) code = Fail(environment, recorded);
-      }
-    }
-  }
-  const Status closed = (*store)->Close();
-  if (!closed.ok()) return Fail(environment, closed);
-  return code;
+  return RunAsActor(environment, line.data, line.token,
+                    [&](app::Store& store, const app::Principal& principal, const app::Origin& origin) {
+                      FileSink errors(errors_path);
+                      TerminalProgress progress(*environment.err, environment.err_is_terminal);
+                      app::ImportHooks hooks;
+                      hooks.error_report = &errors;
+                      hooks.on_progress = [&](const app::ImportProgress& at) {
+                        progress.UpdateImport(at.bytes_read, at.bytes_total, at.rows);
+                      };
+                      app::PurchaseImporter importer(store, *environment.clock);
+                      Result<app::PurchaseImportReport> report =
+                          importer.Import(principal, origin, *source, request, hooks);
+                      progress.Finish();
+                      const Status closed = errors.Close();
+                      if (!report.ok()) return Fail(environment, report.status());
+                      if (!closed.ok()) return Fail(environment, closed);
+                      std::ostream& out = *environment.out;
+                      out << (request.dry_run ? "dry run of " : "imported ") << line.file << ": " << report->rows
+                          << " rows, " << report->created << " created, " << report->unchanged << " unchanged, "
+                          << report->failed << " failed; " << report->points << " points earned";
+                      if (report->welcome_bonuses > 0) out << ", " << report->welcome_bonuses << " welcome bonuses";
+                      if (report->tier_changes > 0) out << ", " << report->tier_changes << " tier changes";
+                      out << '\n';
+                      if (!report->indexes_built.empty())
+                        out << report->indexes_built.size() << " deferred indexes built\n";
+                      if (!report->unmapped_columns.empty()) {
+                        out << "ignored columns:";
+                        for (const std::string& column : report->unmapped_columns) out << " \"" << column << '"';
+                        out << '\n';
+                      }
+                      if (request.dry_run) out << "dry run: nothing was written\n";
+                      if (request.commit == app::CommitMode::kAllOrNothing && !request.dry_run && report->failed > 0) {
+                        out << "nothing was written: all-or-nothing import with failed rows\n";
+                      }
+                      if (report->failed > 0) {
+                        out << report->failed << " rows failed; the error report is " << errors_path << '\n';
+                        for (std::size_t i = 0; i < report->errors.size() && i < 5; ++i) {
+                          const app::ImportRowError& error = report->errors[i];
+                          out << "  line " << error.line << (error.field.empty() ? "" : " " + error.field) << ": "
+                              << error.reason << '\n';
+                        }
+                      }
+                      return report->failed > 0 ? kExitFailure : kExitSuccess;
+                    });
 }
 
 }  // namespace

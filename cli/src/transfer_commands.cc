@@ -4,15 +4,13 @@
 #include "transfer_commands.h"
 
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
 #include <sstream>
 
-#include <sys/stat.h>
-
+#include "file_io.h"
 #include "progress.h"
 
 #include "rapport/app/access_service.h"
@@ -24,116 +22,6 @@
 
 namespace rapport::cli {
 namespace {
-
-// A file read in chunks; rewindable for all-or-nothing imports.
-class FileSource : public app::ByteSource {
- public:
-  explicit FileSource(std::FILE* file) : file_(file) {}
-  ~FileSource() override { std::fclose(file_); }
-  FileSource(const FileSource&) = delete;
-  FileSource& operator=(const FileSource&) = delete;
-
-  Result<std::size_t> Read(std::span<char> buffer) override {
-    const std::size_t read = std::fread(buffer.data(), 1, buffer.size(), file_);
-    if (read == 0 && std::ferror(file_) != 0) return Internal("reading the file failed");
-    return read;
-  }
-  std::optional<std::uint64_t> Size() const override {
-    struct stat info {};
-    if (fstat(fileno(file_), &info) != 0 || !S_ISREG(info.st_mode)) return std::nullopt;
-    return static_cast<std::uint64_t>(info.st_size);
-  }
-  Status Rewind() override {
-    if (std::fseek(file_, 0, SEEK_SET) != 0) return FailedPrecondition("the file cannot be read twice (a pipe?)");
-    std::clearerr(file_);
-    return Status();
-  }
-
- private:
-  std::FILE* file_;
-};
-
-// Writes to a file opened on the first write (an error report only exists
-// when there are errors), or to a stream.
-class FileSink : public app::ByteSink {
- public:
-  explicit FileSink(std::string path) : path_(std::move(path)) {}
-  explicit FileSink(std::ostream& stream) : stream_(&stream) {}
-  ~FileSink() override {
-    if (file_ != nullptr) std::fclose(file_);
-  }
-  FileSink(const FileSink&) = delete;
-  FileSink& operator=(const FileSink&) = delete;
-
-  Status Write(std::string_view bytes) override {
-    if (bytes.empty()) return Status();
-    if (stream_ != nullptr) {
-      stream_->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-      return stream_->good() ? Status() : Internal("writing the output failed");
-    }
-    if (file_ == nullptr) {
-      file_ = std::fopen(path_.c_str(), "wb");
-      if (file_ == nullptr) return Internal("cannot create " + path_);
-    }
-    if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size())
-      return Internal("writing " + path_ + " failed");
-    return Status();
-  }
-  // Creates the file now (an export of no rows still leaves a file).
-  Status Open() {
-    if (stream_ != nullptr || file_ != nullptr) return Status();
-    file_ = std::fopen(path_.c_str(), "wb");
-    return file_ != nullptr ? Status() : Internal("cannot create " + path_);
-  }
-  Status Close() {
-    if (file_ != nullptr && std::fclose(file_) != 0) {
-      file_ = nullptr;
-      return Internal("writing " + path_ + " failed");
-    }
-    file_ = nullptr;
-    if (stream_ != nullptr) stream_->flush();
-    return Status();
-  }
-
- private:
-  std::string path_;
-  std::ostream* stream_ = nullptr;
-  std::FILE* file_ = nullptr;
-};
-
-std::string OperatorAccount() {
-  const char* user = std::getenv("USER");
-  return user != nullptr && *user != '\0' ? std::string(user) : std::string("operator");
-}
-
-using TransferBody = std::function<int(app::Store&, const app::Principal&, const app::Origin&)>;
-
-// Opens the store, resolves who acts, runs the body, records a token's use.
-int RunAsActor(const Environment& environment, const TransferActor& actor, const TransferBody& body) {
-  Result<std::unique_ptr<app::Store>> store = environment.open_store(ToStoreOptions(actor.data, environment.clock));
-  if (!store.ok()) return Fail(environment, store.status());
-  int code = kExitFailure;
-  {
-    app::AccessService access(**store, *environment.clock);
-    const app::Origin origin{.remote = "", .user_agent = "rapport-cli/" + environment.version};
-    Result<app::Principal> principal = app::AccessService::Operator(OperatorAccount());
-    if (!actor.token.empty()) {
-      app::AccessOutcome<app::Principal> outcome = access.AuthenticateToken(actor.token, origin);
-      principal = outcome.ok() ? Result<app::Principal>(std::move(*outcome.value))
-                               : Result<app::Principal>(Status(StatusCode::kUnauthenticated,
-                                                               "the token was refused (unknown, revoked, malformed "
-                                                               "or rate limited)"));
-    }
-    code = principal.ok() ? body(**store, *principal, origin) : Fail(environment, principal.status());
-    if (code != kExitUsage && principal.ok() && !actor.token.empty()) {
-      const Status recorded = access.RecordUse(*principal, origin);
-      if (!recorded.ok() && code == kExitSuccess) code = Fail(environment, recorded);
-    }
-  }
-  const Status closed = (*store)->Close();
-  if (!closed.ok()) return Fail(environment, closed);
-  return code;
-}
 
 int Usage(const Environment& environment, const std::string& message) {
   *environment.err << "rapport: " << message << '\n';
@@ -239,54 +127,54 @@ int ImportContacts(const Environment& environment, const TransferCommandLine& li
   if (handle == nullptr) return Usage(environment, "import contacts: cannot open " + line.file);
   auto source = std::make_unique<FileSource>(handle);
   const app::ImportRequest& request = parsed->request;
-  return RunAsActor(
-      environment, line.actors.at(line.import_contacts),
-      [&](app::Store& store, const app::Principal& principal, const app::Origin& origin) {
-        FileSink errors(parsed->errors_path);
-        TerminalProgress progress(*environment.err, environment.err_is_terminal);
-        app::ImportHooks hooks;
-        hooks.error_report = &errors;
-        hooks.on_progress = [&](const app::ImportProgress& at) {
-          const auto total = static_cast<std::int64_t>(at.bytes_total.value_or(at.bytes_read));
-          progress.Update("bytes", static_cast<std::int64_t>(at.bytes_read), std::max<std::int64_t>(total, 1));
-        };
-        app::ContactImporter importer(store, *environment.clock);
-        Result<app::ImportReport> report = importer.Import(principal, origin, *source, request, hooks);
-        progress.Finish();
-        const Status closed = errors.Close();
-        if (!report.ok()) return Fail(environment, report.status());
-        if (!closed.ok()) return Fail(environment, closed);
-        std::ostream& out = *environment.out;
-        out << (request.dry_run ? "dry run of " : "imported ") << line.file << ": " << report->rows << " rows, "
-            << report->created << " created, " << report->updated << " updated, " << report->unchanged << " unchanged, "
-            << report->failed << " failed\n";
-        if (!report->unmapped_columns.empty()) {
-          out << "unmapped columns:";
-          for (const std::string& column : report->unmapped_columns) out << " \"" << column << '"';
-          out << '\n';
-        }
-        if (request.dry_run) out << "dry run: nothing was written\n";
-        if (request.commit == app::CommitMode::kAllOrNothing && !request.dry_run && !report->committed) {
-          out << "nothing was written: all-or-nothing import with failed rows\n";
-        }
-        if (report->failed > 0) {
-          out << report->failed << " rows failed; the error report is " << parsed->errors_path << '\n';
-          for (std::size_t i = 0; i < report->errors.size() && i < 5; ++i) {
-            const app::ImportRowError& error = report->errors[i];
-            out << "  line " << error.line << (error.field.empty() ? "" : " " + error.field) << ": " << error.reason
-                << '\n';
-          }
-        }
-        if (!line.save_mapping.empty()) {
-          Result<app::ColumnMapping> mapping = MappingToSave(store, *environment.clock, principal, request, line.file);
-          if (!mapping.ok()) return Fail(environment, mapping.status());
-          app::ImportMappingService mappings(store, *environment.clock);
-          Result<app::SavedMapping> saved = mappings.Save(principal, origin, line.save_mapping, *mapping);
-          if (!saved.ok()) return Fail(environment, saved.status());
-          out << "mapping saved as " << line.save_mapping << '\n';
-        }
-        return report->failed > 0 ? kExitFailure : kExitSuccess;
-      });
+  const TransferActor& actor = line.actors.at(line.import_contacts);
+  return RunAsActor(environment, actor.data, actor.token,
+                    [&](app::Store& store, const app::Principal& principal, const app::Origin& origin) {
+                      FileSink errors(parsed->errors_path);
+                      TerminalProgress progress(*environment.err, environment.err_is_terminal);
+                      app::ImportHooks hooks;
+                      hooks.error_report = &errors;
+                      hooks.on_progress = [&](const app::ImportProgress& at) {
+                        progress.UpdateImport(at.bytes_read, at.bytes_total, at.rows);
+                      };
+                      app::ContactImporter importer(store, *environment.clock);
+                      Result<app::ImportReport> report = importer.Import(principal, origin, *source, request, hooks);
+                      progress.Finish();
+                      const Status closed = errors.Close();
+                      if (!report.ok()) return Fail(environment, report.status());
+                      if (!closed.ok()) return Fail(environment, closed);
+                      std::ostream& out = *environment.out;
+                      out << (request.dry_run ? "dry run of " : "imported ") << line.file << ": " << report->rows
+                          << " rows, " << report->created << " created, " << report->updated << " updated, "
+                          << report->unchanged << " unchanged, " << report->failed << " failed\n";
+                      if (!report->unmapped_columns.empty()) {
+                        out << "unmapped columns:";
+                        for (const std::string& column : report->unmapped_columns) out << " \"" << column << '"';
+                        out << '\n';
+                      }
+                      if (request.dry_run) out << "dry run: nothing was written\n";
+                      if (request.commit == app::CommitMode::kAllOrNothing && !request.dry_run && !report->committed) {
+                        out << "nothing was written: all-or-nothing import with failed rows\n";
+                      }
+                      if (report->failed > 0) {
+                        out << report->failed << " rows failed; the error report is " << parsed->errors_path << '\n';
+                        for (std::size_t i = 0; i < report->errors.size() && i < 5; ++i) {
+                          const app::ImportRowError& error = report->errors[i];
+                          out << "  line " << error.line << (error.field.empty() ? "" : " " + error.field) << ": "
+                              << error.reason << '\n';
+                        }
+                      }
+                      if (!line.save_mapping.empty()) {
+                        Result<app::ColumnMapping> mapping =
+                            MappingToSave(store, *environment.clock, principal, request, line.file);
+                        if (!mapping.ok()) return Fail(environment, mapping.status());
+                        app::ImportMappingService mappings(store, *environment.clock);
+                        Result<app::SavedMapping> saved = mappings.Save(principal, origin, line.save_mapping, *mapping);
+                        if (!saved.ok()) return Fail(environment, saved.status());
+                        out << "mapping saved as " << line.save_mapping << '\n';
+                      }
+                      return report->failed > 0 ? kExitFailure : kExitSuccess;
+                    });
 }
 
 // --- export contacts
@@ -305,8 +193,9 @@ int ExportContacts(const Environment& environment, const TransferCommandLine& li
   }
   if (line.company_id < 0) return Usage(environment, "export contacts: --company-id must be positive");
   if (line.company_id > 0) request.filter.company = CompanyId(line.company_id);
+  const TransferActor& actor = line.actors.at(line.export_contacts);
   return RunAsActor(
-      environment, line.actors.at(line.export_contacts),
+      environment, actor.data, actor.token,
       [&](app::Store& store, const app::Principal& principal, const app::Origin& origin) {
         std::unique_ptr<FileSink> sink = line.output.empty() ? std::make_unique<FileSink>(*environment.out)
                                                              : std::make_unique<FileSink>(line.output);

@@ -51,7 +51,7 @@ check "  and names the error report" grep -q "the error report is $work/purchase
 check "  which has a header" grep -qx "line,field,reason" "$work/purchases.ndjson.errors.csv"
 check "  and the unknown contact on line 3" grep -q "^3,contact_id,no such contact" "$work/purchases.ndjson.errors.csv"
 check "  and the missing external id on line 4" grep -q "^4,external_id," "$work/purchases.ndjson.errors.csv"
-check "  and progress went to stderr" grep -q "bytes" "$work/import.err"
+check "  and progress went to stderr" grep -qE "^import +100% .* MB .* rows" "$work/import.err"
 
 # --- A re-run creates nothing
 "$rapport" import purchases "$work/purchases.ndjson" --errors "$work/rerun.errors.csv" >"$work/rerun.out" 2>/dev/null

@@ -51,7 +51,7 @@ check "  which has a header" grep -qx "line,field,reason" "$work/contacts.csv.er
 check "  and the bad e-mail on line 3" grep -q "^3,email," "$work/contacts.csv.errors.csv"
 check "  and the two-line name starting on line 5" grep -q "^5,last_name," "$work/contacts.csv.errors.csv"
 check "  and the short phone on line 7" grep -q "^7,phone," "$work/contacts.csv.errors.csv"
-check "  and progress went to stderr" grep -q "bytes" "$work/import.err"
+check "  and progress went to stderr" grep -qE "^import +100% .* MB .* rows" "$work/import.err"
 
 # --- A re-run changes nothing
 "$rapport" import contacts "$work/contacts.csv" --calling-code 7 --errors "$work/rerun.errors.csv" >"$work/rerun.out" 2>/dev/null

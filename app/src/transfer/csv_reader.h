@@ -25,6 +25,8 @@
 #include <string_view>
 #include <vector>
 
+#include "transfer/sniffing_source.h"
+
 #include "rapport/app/contact_transfer.h"
 #include "rapport/base/limits.h"
 #include "rapport/base/status.h"
@@ -32,7 +34,6 @@
 namespace rapport::app::transfer {
 
 inline constexpr std::size_t kReadChunkBytes = std::size_t{1} << 18;  // 256 KiB per read
-inline constexpr std::size_t kSniffBytes = std::size_t{1} << 16;      // the head examined for the delimiter
 
 struct CsvRecord {
   std::uint64_t line = 0;                      // where the record starts

@@ -7,9 +7,7 @@
 #include <string>
 #include <utility>
 
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include "repositories/purchase_rows.h"
 
 #include "rapport/base/limits.h"
 
@@ -24,18 +22,7 @@ constexpr int kOpenLotsMax = app::kLoyaltyPageMax * 20;
 constexpr int kWorkRowsMax = 10'000;
 // Problems CheckLedger reports per kind; a ledger this broken needs a person.
 constexpr int kCheckProblemsMax = 1'000;
-constexpr std::size_t kTextBytesMax = 1'000;      // actor, reason, channel, store, sku, category
-constexpr std::size_t kJsonBytesMax = 1'000'000;  // explanation, rules, idempotent responses
-constexpr std::size_t kExternalIdBytesMax = 255;
 constexpr std::string_view kNegativeBalance = "balance would be negative";
-
-Status ValidateText(std::string_view what, std::string_view text, std::size_t bytes_max) {
-  if (text.size() > bytes_max) {
-    return InvalidArgument(std::string(what) + " is " + std::to_string(text.size()) + " bytes, over the " +
-                           std::to_string(bytes_max) + " byte limit");
-  }
-  return {};
-}
 
 Status ValidatePoints(std::string_view what, Points points) {
   if (points.count() < -limits::kPointsAbsMax || points.count() > limits::kPointsAbsMax) {
@@ -84,58 +71,6 @@ Result<Enum> EnumFromColumn(const SqlRow& row, int column, std::string_view tabl
 
 int Clamp(int limit, int limit_max) { return std::clamp(limit, 1, limit_max); }
 
-// ---- lines_json: [{"sku":..,"category":..,"quantity":..,"unit_price_minor":..}, ...]
-
-std::string EncodeLines(const std::vector<domain::PurchaseLine>& lines) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  writer.StartArray();
-  for (const domain::PurchaseLine& line : lines) {
-    writer.StartObject();
-    writer.Key("sku");
-    writer.String(line.sku.data(), static_cast<rapidjson::SizeType>(line.sku.size()));
-    writer.Key("category");
-    writer.String(line.category.data(), static_cast<rapidjson::SizeType>(line.category.size()));
-    writer.Key("quantity");
-    writer.Int64(line.quantity);
-    writer.Key("unit_price_minor");
-    writer.Int64(line.unit_price_minor);
-    writer.EndObject();
-  }
-  writer.EndArray();
-  return {buffer.GetString(), buffer.GetSize()};
-}
-
-Result<std::vector<domain::PurchaseLine>> DecodeLines(std::string_view json, std::int64_t purchase_id) {
-  const auto broken = [&] {
-    return DataLoss("purchase " + std::to_string(purchase_id) + " holds malformed lines_json");
-  };
-  rapidjson::Document document;
-  document.Parse(json.data(), json.size());
-  if (document.HasParseError() || !document.IsArray()) return broken();
-  std::vector<domain::PurchaseLine> lines;
-  lines.reserve(document.Size());
-  for (const rapidjson::Value& item : document.GetArray()) {
-    if (!item.IsObject()) return broken();
-    const auto sku = item.FindMember("sku");
-    const auto category = item.FindMember("category");
-    const auto quantity = item.FindMember("quantity");
-    const auto unit_price = item.FindMember("unit_price_minor");
-    if (sku == item.MemberEnd() || !sku->value.IsString() || category == item.MemberEnd() ||
-        !category->value.IsString() || quantity == item.MemberEnd() || !quantity->value.IsInt64() ||
-        unit_price == item.MemberEnd() || !unit_price->value.IsInt64()) {
-      return broken();
-    }
-    domain::PurchaseLine line;
-    line.sku.assign(sku->value.GetString(), sku->value.GetStringLength());
-    line.category.assign(category->value.GetString(), category->value.GetStringLength());
-    line.quantity = quantity->value.GetInt64();
-    line.unit_price_minor = unit_price->value.GetInt64();
-    lines.push_back(std::move(line));
-  }
-  return lines;
-}
-
 std::string JsonIntArray(const std::vector<std::int64_t>& values) {
   std::string out = "[";
   for (std::size_t i = 0; i < values.size(); ++i) {
@@ -147,26 +82,6 @@ std::string JsonIntArray(const std::vector<std::int64_t>& values) {
 }
 
 // ---- rows (column orders in queries/<dialect>/loyalty.sql)
-
-Result<app::Purchase> PurchaseFromRow(const SqlRow& row) {
-  app::Purchase purchase;
-  purchase.id = PurchaseId(row.Int(0));
-  purchase.contact_id = ContactId(row.Int(1));
-  if (!row.IsNull(2)) purchase.company_id = CompanyId(row.Int(2));
-  RAPPORT_ASSIGN_OR_RETURN(purchase.lines, DecodeLines(row.Text(3), row.Int(0)));
-  purchase.total_minor = row.Int(4);
-  purchase.currency = std::string(row.Text(5));
-  purchase.channel = std::string(row.Text(6));
-  purchase.store = std::string(row.Text(7));
-  purchase.occurred_at = FromUnixMicros(row.Int(8));
-  purchase.external_id = std::string(row.Text(9));
-  purchase.points_earned = Points(row.Int(10));
-  purchase.rules_version = row.Int(11);
-  purchase.refunded_minor = row.Int(12);
-  purchase.points_reversed = Points(row.Int(13));
-  purchase.recorded_at = FromUnixMicros(row.Int(14));
-  return purchase;
-}
 
 Result<app::Lot> LotFromRow(const SqlRow& row) {
   app::Lot lot;
@@ -218,9 +133,9 @@ Status ValidatePosting(const app::NewLedgerTransaction& posting) {
     return InvalidArgument("a posting has 2.." + std::to_string(app::kLedgerEntriesPerTransactionMax) +
                            " entries, not " + std::to_string(count));
   }
-  RAPPORT_RETURN_IF_ERROR(ValidateText("actor", posting.actor, kTextBytesMax));
-  RAPPORT_RETURN_IF_ERROR(ValidateText("reason", posting.reason, kTextBytesMax));
-  RAPPORT_RETURN_IF_ERROR(ValidateText("explanation", posting.explanation_json, kJsonBytesMax));
+  RAPPORT_RETURN_IF_ERROR(ValidateText("actor", posting.actor, kLoyaltyTextBytesMax));
+  RAPPORT_RETURN_IF_ERROR(ValidateText("reason", posting.reason, kLoyaltyTextBytesMax));
+  RAPPORT_RETURN_IF_ERROR(ValidateText("explanation", posting.explanation_json, kLoyaltyJsonBytesMax));
   Points sum(0);
   std::vector<int> lot_credits(posting.lots.size(), 0);
   for (const app::NewEntry& entry : posting.entries) {
@@ -542,13 +457,13 @@ Result<PurchaseId> SqlLoyalty::InsertPurchase(const app::Purchase& purchase) {
   }
   RAPPORT_RETURN_IF_ERROR(ValidateMoney("purchase total", purchase.total_minor));
   RAPPORT_RETURN_IF_ERROR(ValidatePoints("points earned", purchase.points_earned));
-  RAPPORT_RETURN_IF_ERROR(ValidateText("channel", purchase.channel, kTextBytesMax));
-  RAPPORT_RETURN_IF_ERROR(ValidateText("store", purchase.store, kTextBytesMax));
-  RAPPORT_RETURN_IF_ERROR(ValidateText("currency", purchase.currency, kTextBytesMax));
+  RAPPORT_RETURN_IF_ERROR(ValidateText("channel", purchase.channel, kLoyaltyTextBytesMax));
+  RAPPORT_RETURN_IF_ERROR(ValidateText("store", purchase.store, kLoyaltyTextBytesMax));
+  RAPPORT_RETURN_IF_ERROR(ValidateText("currency", purchase.currency, kLoyaltyTextBytesMax));
   RAPPORT_RETURN_IF_ERROR(ValidateText("external id", purchase.external_id, kExternalIdBytesMax));
   for (const domain::PurchaseLine& line : purchase.lines) {
-    RAPPORT_RETURN_IF_ERROR(ValidateText("sku", line.sku, kTextBytesMax));
-    RAPPORT_RETURN_IF_ERROR(ValidateText("category", line.category, kTextBytesMax));
+    RAPPORT_RETURN_IF_ERROR(ValidateText("sku", line.sku, kLoyaltyTextBytesMax));
+    RAPPORT_RETURN_IF_ERROR(ValidateText("category", line.category, kLoyaltyTextBytesMax));
   }
   const std::string lines_json = EncodeLines(purchase.lines);
   const SqlParam params[] = {purchase.contact_id.value(),
@@ -577,7 +492,7 @@ Result<std::int64_t> SqlLoyalty::InsertRefund(const app::Refund& refund) {
   RAPPORT_RETURN_IF_ERROR(ValidateMoney("refund amount", refund.amount_minor));
   RAPPORT_RETURN_IF_ERROR(ValidatePoints("points reversed", refund.points_reversed));
   RAPPORT_RETURN_IF_ERROR(ValidatePoints("points written off", refund.points_written_off));
-  RAPPORT_RETURN_IF_ERROR(ValidateText("reason", refund.reason, kTextBytesMax));
+  RAPPORT_RETURN_IF_ERROR(ValidateText("reason", refund.reason, kLoyaltyTextBytesMax));
   RAPPORT_RETURN_IF_ERROR(ValidateText("external id", refund.external_id, kExternalIdBytesMax));
   RAPPORT_ASSIGN_OR_RETURN(std::optional<app::Purchase> purchase, GetPurchase(refund.purchase_id));
   if (!purchase) return NotFound("no purchase " + std::to_string(refund.purchase_id.value()));
@@ -780,8 +695,8 @@ Result<app::PostedTransaction> SqlLoyalty::PostTransaction(const app::NewLedgerT
 Result<std::int64_t> SqlLoyalty::PutRules(std::string_view rules_json, std::int64_t expected_version, Timestamp at,
                                           std::string_view actor) {
   if (expected_version < 0) return InvalidArgument("the expected rules version must be 0 or more");
-  RAPPORT_RETURN_IF_ERROR(ValidateText("rules", rules_json, kJsonBytesMax));
-  RAPPORT_RETURN_IF_ERROR(ValidateText("actor", actor, kTextBytesMax));
+  RAPPORT_RETURN_IF_ERROR(ValidateText("rules", rules_json, kLoyaltyJsonBytesMax));
+  RAPPORT_RETURN_IF_ERROR(ValidateText("actor", actor, kLoyaltyTextBytesMax));
   RAPPORT_ASSIGN_OR_RETURN(std::optional<app::ProgrammeRules> current, GetRules());
   const std::int64_t current_version = current ? current->version : 0;
   const auto changed = [&](std::int64_t version) {
@@ -805,9 +720,9 @@ Status SqlLoyalty::PutIdempotency(const app::IdempotencyRecord& record) {
     return InvalidArgument("an idempotency key has 1.." + std::to_string(app::kIdempotencyKeyBytesMax) +
                            " bytes, not " + std::to_string(record.key.size()));
   }
-  RAPPORT_RETURN_IF_ERROR(ValidateText("idempotency scope", record.scope, kTextBytesMax));
-  RAPPORT_RETURN_IF_ERROR(ValidateText("request hash", record.request_hash, kTextBytesMax));
-  RAPPORT_RETURN_IF_ERROR(ValidateText("idempotent response", record.response_json, kJsonBytesMax));
+  RAPPORT_RETURN_IF_ERROR(ValidateText("idempotency scope", record.scope, kLoyaltyTextBytesMax));
+  RAPPORT_RETURN_IF_ERROR(ValidateText("request hash", record.request_hash, kLoyaltyTextBytesMax));
+  RAPPORT_RETURN_IF_ERROR(ValidateText("idempotent response", record.response_json, kLoyaltyJsonBytesMax));
   const SqlParam params[] = {std::string_view(record.scope),         std::string_view(record.key),
                              std::string_view(record.request_hash),  std::int64_t{record.status_code},
                              std::string_view(record.response_json), ToUnixMicros(record.created_at)};

@@ -14,11 +14,8 @@
 #include <unordered_set>
 #include <utility>
 
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include "repositories/loyalty.h"
+#include "repositories/purchase_rows.h"
 #include "sql/deferred_indexes.h"
 
 #include "rapport/base/limits.h"
@@ -29,18 +26,6 @@ namespace {
 // Rows per CopyRows call and per JSON statement: bounds the parameter arrays
 // whatever the batch size.
 constexpr std::size_t kChunkRows = 8'192;
-// As repositories/loyalty.cc: the store's last-line limits of a purchase.
-constexpr std::size_t kTextBytesMax = 1'000;
-constexpr std::size_t kJsonBytesMax = 1'000'000;
-constexpr std::size_t kExternalIdBytesMax = 255;
-
-Status ValidateText(std::string_view what, std::string_view text, std::size_t bytes_max) {
-  if (text.size() > bytes_max) {
-    return InvalidArgument(std::string(what) + " is " + std::to_string(text.size()) + " bytes, over the " +
-                           std::to_string(bytes_max) + " byte limit");
-  }
-  return {};
-}
 
 Status ValidateCount(std::size_t count) {
   if (count > app::kImportPurchasesMax) {
@@ -89,79 +74,6 @@ std::string JsonIds(std::span<const ContactId> ids) {
   return json;
 }
 
-// lines_json as repositories/loyalty.cc encodes and decodes it.
-std::string EncodeLines(const std::vector<domain::PurchaseLine>& lines) {
-  if (lines.empty()) return "[]";
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  writer.StartArray();
-  for (const domain::PurchaseLine& line : lines) {
-    writer.StartObject();
-    writer.Key("sku");
-    writer.String(line.sku.data(), static_cast<rapidjson::SizeType>(line.sku.size()));
-    writer.Key("category");
-    writer.String(line.category.data(), static_cast<rapidjson::SizeType>(line.category.size()));
-    writer.Key("quantity");
-    writer.Int64(line.quantity);
-    writer.Key("unit_price_minor");
-    writer.Int64(line.unit_price_minor);
-    writer.EndObject();
-  }
-  writer.EndArray();
-  return {buffer.GetString(), buffer.GetSize()};
-}
-
-Result<std::vector<domain::PurchaseLine>> DecodeLines(std::string_view json, std::int64_t purchase_id) {
-  const auto broken = [&] {
-    return DataLoss("purchase " + std::to_string(purchase_id) + " holds malformed lines_json");
-  };
-  std::vector<domain::PurchaseLine> lines;
-  if (json == "[]") return lines;
-  rapidjson::Document document;
-  document.Parse(json.data(), json.size());
-  if (document.HasParseError() || !document.IsArray()) return broken();
-  for (const rapidjson::Value& item : document.GetArray()) {
-    if (!item.IsObject()) return broken();
-    const auto sku = item.FindMember("sku");
-    const auto category = item.FindMember("category");
-    const auto quantity = item.FindMember("quantity");
-    const auto unit_price = item.FindMember("unit_price_minor");
-    if (sku == item.MemberEnd() || !sku->value.IsString() || category == item.MemberEnd() ||
-        !category->value.IsString() || quantity == item.MemberEnd() || !quantity->value.IsInt64() ||
-        unit_price == item.MemberEnd() || !unit_price->value.IsInt64()) {
-      return broken();
-    }
-    domain::PurchaseLine line;
-    line.sku.assign(sku->value.GetString(), sku->value.GetStringLength());
-    line.category.assign(category->value.GetString(), category->value.GetStringLength());
-    line.quantity = quantity->value.GetInt64();
-    line.unit_price_minor = unit_price->value.GetInt64();
-    lines.push_back(std::move(line));
-  }
-  return lines;
-}
-
-// Column order of loyalty_import_purchases_by_external_ids (as loyalty_purchase_get).
-Result<app::Purchase> PurchaseFromRow(const SqlRow& row) {
-  app::Purchase purchase;
-  purchase.id = PurchaseId(row.Int(0));
-  purchase.contact_id = ContactId(row.Int(1));
-  if (!row.IsNull(2)) purchase.company_id = CompanyId(row.Int(2));
-  RAPPORT_ASSIGN_OR_RETURN(purchase.lines, DecodeLines(row.Text(3), row.Int(0)));
-  purchase.total_minor = row.Int(4);
-  purchase.currency = std::string(row.Text(5));
-  purchase.channel = std::string(row.Text(6));
-  purchase.store = std::string(row.Text(7));
-  purchase.occurred_at = FromUnixMicros(row.Int(8));
-  purchase.external_id = std::string(row.Text(9));
-  purchase.points_earned = Points(row.Int(10));
-  purchase.rules_version = row.Int(11);
-  purchase.refunded_minor = row.Int(12);
-  purchase.points_reversed = Points(row.Int(13));
-  purchase.recorded_at = FromUnixMicros(row.Int(14));
-  return purchase;
-}
-
 Status ValidateImported(const app::ImportedPurchase& imported) {
   const app::Purchase& purchase = imported.purchase;
   if (purchase.lines.size() > app::kPurchaseLinesMax) {
@@ -175,14 +87,14 @@ Status ValidateImported(const app::ImportedPurchase& imported) {
     return InvalidArgument("points earned must be 0.." + std::to_string(limits::kPointsAbsMax));
   }
   if (!purchase.contact_id.valid()) return InvalidArgument("an imported purchase names no contact");
-  RAPPORT_RETURN_IF_ERROR(ValidateText("channel", purchase.channel, kTextBytesMax));
-  RAPPORT_RETURN_IF_ERROR(ValidateText("store", purchase.store, kTextBytesMax));
-  RAPPORT_RETURN_IF_ERROR(ValidateText("currency", purchase.currency, kTextBytesMax));
+  RAPPORT_RETURN_IF_ERROR(ValidateText("channel", purchase.channel, kLoyaltyTextBytesMax));
+  RAPPORT_RETURN_IF_ERROR(ValidateText("store", purchase.store, kLoyaltyTextBytesMax));
+  RAPPORT_RETURN_IF_ERROR(ValidateText("currency", purchase.currency, kLoyaltyTextBytesMax));
   RAPPORT_RETURN_IF_ERROR(ValidateText("external id", purchase.external_id, kExternalIdBytesMax));
-  RAPPORT_RETURN_IF_ERROR(ValidateText("explanation", imported.explanation_json, kJsonBytesMax));
+  RAPPORT_RETURN_IF_ERROR(ValidateText("explanation", imported.explanation_json, kLoyaltyJsonBytesMax));
   for (const domain::PurchaseLine& line : purchase.lines) {
-    RAPPORT_RETURN_IF_ERROR(ValidateText("sku", line.sku, kTextBytesMax));
-    RAPPORT_RETURN_IF_ERROR(ValidateText("category", line.category, kTextBytesMax));
+    RAPPORT_RETURN_IF_ERROR(ValidateText("sku", line.sku, kLoyaltyTextBytesMax));
+    RAPPORT_RETURN_IF_ERROR(ValidateText("category", line.category, kLoyaltyTextBytesMax));
   }
   if (imported.lot_state != app::LotState::kPending && imported.lot_state != app::LotState::kAvailable) {
     return InvalidArgument("an imported purchase's lot must be pending or available");
@@ -265,7 +177,7 @@ Result<std::vector<PurchaseId>> SqlLoyalty::ImportPurchases(std::span<const app:
                                                             std::string_view actor) {
   if (batch.empty()) return InvalidArgument("an import batch holds at least one purchase");
   RAPPORT_RETURN_IF_ERROR(ValidateCount(batch.size()));
-  RAPPORT_RETURN_IF_ERROR(ValidateText("actor", actor, kTextBytesMax));
+  RAPPORT_RETURN_IF_ERROR(ValidateText("actor", actor, kLoyaltyTextBytesMax));
   std::unordered_set<std::string_view> external_ids;
   external_ids.reserve(batch.size());
   std::size_t earning = 0;
