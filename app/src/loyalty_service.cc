@@ -163,12 +163,13 @@ LoyaltyService::PurchaseOutcome LoyaltyService::RecordPurchase(const Principal& 
         return Status::Ok();
       }
     }
-    RAPPORT_ASSIGN_OR_RETURN(std::optional<Contact> contact,
-                             transaction.Relationships().GetContact(request.contact_id));
-    if (!contact || contact->merged_into) {
-      outcome.errors.push_back({"contact_id", contact ? "the contact was merged into contact " +
-                                                            std::to_string(contact->merged_into->value())
-                                                      : "no such contact"});
+    const ContactId member[] = {request.contact_id};
+    RAPPORT_ASSIGN_OR_RETURN(const std::vector<ContactState> states, loyalty.GetContactStates(member));
+    if (states.empty() || states.front().merged_into) {
+      outcome.errors.push_back({"contact_id", states.empty()
+                                                  ? "no such contact"
+                                                  : "the contact was merged into contact " +
+                                                        std::to_string(states.front().merged_into->value())});
       return InvalidArgument("the purchase has invalid fields");
     }
     RAPPORT_ASSIGN_OR_RETURN(const RulesView rules, LoadRules(loyalty));
@@ -218,10 +219,18 @@ LoyaltyService::PurchaseOutcome LoyaltyService::RecordPurchase(const Principal& 
       const bool pending = plan.pending;
       const NewLedgerTransaction posting = EarnPosting(plan, request, purchase.id, actor);
       RAPPORT_ASSIGN_OR_RETURN(const PostedTransaction posted, transaction.LoyaltyOut().PostTransaction(posting));
-      RAPPORT_ASSIGN_OR_RETURN(std::vector<Lot> lots, loyalty.ListPurchaseLots(purchase.id));
-      for (Lot& lot : lots) {
-        if (lot.id == posted.lot_ids.front()) recorded.lot = std::move(lot);
-      }
+      // The one lot, as the posting wrote it.
+      const NewLot& written = posting.lots.front();
+      recorded.lot = Lot{.id = posted.lot_ids.front(),
+                         .contact_id = request.contact_id,
+                         .transaction_id = posted.transaction_id,
+                         .points = written.points,
+                         .remaining = written.points,
+                         .state = written.state,
+                         .earned_at = written.earned_at,
+                         .available_at = written.available_at,
+                         .expires_at = written.expires_at,
+                         .purchase_id = purchase.id};
       RAPPORT_RETURN_IF_ERROR(AppendContactEvent(transaction, "points_earned", request.contact_id, request.occurred_at,
                                                  actor,
                                                  JsonBuilder()

@@ -189,9 +189,11 @@ Result<PreparedExtras> PrepareExtras(PurchaseExtrasContext& context, const Purch
       prepared.tier_definition = domain::FindTier(context.rules.tiers, prepared.tier->status.tier_key);
     }
   }
-  RAPPORT_ASSIGN_OR_RETURN(const std::vector<Purchase> earlier,
-                           transaction.Loyalty().ListPurchases(request.contact_id, std::nullopt, 1));
-  prepared.first_purchase = earlier.empty();
+  if (context.rules.bonuses.welcome.count() > 0 || !request.referral_code.empty()) {
+    RAPPORT_ASSIGN_OR_RETURN(const std::vector<Purchase> earlier,
+                             transaction.Loyalty().ListPurchases(request.contact_id, std::nullopt, 1));
+    prepared.first_purchase = earlier.empty();
+  }
 
   if (!request.coupon_code.empty()) {
     const std::string code = NormaliseCode(request.coupon_code);

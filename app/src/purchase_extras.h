@@ -41,9 +41,9 @@ struct PurchaseExtrasContext {
 struct PreparedExtras {
   std::optional<MemberTier> tier{};                 // the member's status before the purchase
   const domain::TierDefinition* tier_definition{};  // its tier in the rules, or null
-  bool first_purchase = false;                      // the member had no purchase before
-  std::optional<Coupon> coupon{};                   // checked, not yet used
-  std::optional<ContactId> referrer{};              // a new referral to record
+  bool first_purchase = false;     // the member had no purchase before (read when a welcome bonus or referral needs it)
+  std::optional<Coupon> coupon{};  // checked, not yet used
+  std::optional<ContactId> referrer{};  // a new referral to record
 };
 
 // Reads what the extras need and checks the request's codes; a problem is
