@@ -116,6 +116,13 @@ export const kRoutes: readonly RouteDefinition[] = [
     in_navigation: true,
     requires: { resource: 'loyalty', action: 'read' },
   },
+  {
+    path: '/loyalty/rewards',
+    title_key: 'nav.loyalty_rewards',
+    component: lazyPage(() => import('./pages/loyalty_rewards').then((module) => module.LoyaltyRewardsPage)),
+    in_navigation: true,
+    requires: { resource: 'loyalty', action: 'read' },
+  },
   { path: '/account', title_key: 'nav.account', component: lazyPage(() => import('./pages/account').then((module) => module.AccountPage)), in_navigation: false },
 ];
 

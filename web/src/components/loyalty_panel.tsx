@@ -2,12 +2,15 @@
 // points and what expires soon; the member's tier and what they need to reach or keep one (when
 // the programme has tiers; components/loyalty_programme.tsx); the open lots; the statement of
 // account (newest first, "Load more"; an earn row expands to the steps that explain its points, a
-// bonus names its rule: welcome, birthday, referral, coupon); the member's personal coupons and
-// referrals (loyalty_programme.tsx); the purchases, each with a
+// bonus names its rule: welcome, birthday, referral, coupon); the rewards the member can spend
+// points on, with "Redeem", and their redemptions with "Cancel" (loyalty_rewards.tsx); the
+// member's personal coupons and referrals (loyalty_programme.tsx); the purchases, each with a
 // "Refund" action for `loyalty: write` that asks for the amount and the reason and reports the
 // points taken back; and, for `loyalty: admin`, the "Adjust points" form (signed points and a
-// required reason; 409 insufficient_points is "not enough points"). After any change the summary,
-// the statement and the purchases are fetched again, so the panel shows what the server stored.
+// required reason; 409 insufficient_points is "not enough points"). After any change (and after a
+// refused redemption, which means what the panel showed is out of date) the summary, the
+// statement, the rewards and the purchases are fetched again, so the panel shows what the server
+// stored.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, isAbort } from '../api/client';
 import {
@@ -31,6 +34,7 @@ import type { MessageKey } from '../i18n/en';
 import { formatDate, formatDay } from './contact_bits';
 import { Field, FormError, Notice, inputValue } from './form';
 import { PersonalCoupons, ReferralsSection, TierSection } from './loyalty_programme';
+import { RewardsSection } from './loyalty_rewards';
 import { ProblemAlert } from './problem_alert';
 
 const kKindKeys: Readonly<Record<string, MessageKey>> = {
@@ -528,6 +532,11 @@ export function LoyaltyPanel(props: { contact_id: number; writable: boolean; adm
     setGeneration((value) => value + 1);
   }, []);
 
+  const refresh = useCallback(() => {
+    setNotice(null);
+    setGeneration((value) => value + 1);
+  }, []);
+
   return (
     <section class="card loyalty" aria-labelledby="loyalty-panel-heading" data-testid="loyalty-panel">
       <div class="card__header">
@@ -541,6 +550,14 @@ export function LoyaltyPanel(props: { contact_id: number; writable: boolean; adm
           <Summary summary={summary} />
           {summary.tier !== null && <TierSection tier={summary.tier} />}
           <Lots summary={summary} />
+          <RewardsSection
+            contact_id={props.contact_id}
+            balance={summary.points_balance}
+            writable={props.writable}
+            generation={generation}
+            onChanged={changed}
+            onRefused={refresh}
+          />
         </>
       )}
       <Statement contact_id={props.contact_id} generation={generation} />
