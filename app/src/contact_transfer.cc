@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <future>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -22,6 +21,7 @@
 
 #include <rapidjson/document.h>
 
+#include "transfer/batches.h"
 #include "transfer/csv_reader.h"
 #include "transfer/mapping.h"
 #include "transfer/ndjson_reader.h"
@@ -317,47 +317,6 @@ std::string CompanyCacheKey(std::string_view name) { return domain::FoldForSearc
 
 // --- One import run
 
-// Reads a file's rows in batches, one row ahead so that the last batch is
-// known as such (it carries the record of the run).
-class BatchReader {
- public:
-  BatchReader(RowReader& rows, std::size_t batch_rows) : rows_(rows), batch_rows_(batch_rows) {}
-
-  bool done() const { return end_; }
-
-  // The next batch into `batch` (emptied first); may be empty only for an
-  // empty file.
-  Status Next(std::vector<PendingRow>& batch) {
-    batch.clear();
-    batch.reserve(batch_rows_);
-    if (have_carry_) {
-      batch.push_back(std::move(carry_));
-      have_carry_ = false;
-    }
-    while (batch.size() < batch_rows_) {
-      PendingRow row;
-      RAPPORT_ASSIGN_OR_RETURN(const bool got, rows_.Next(row));
-      if (!got) {
-        end_ = true;
-        return Status();
-      }
-      batch.push_back(std::move(row));
-    }
-    carry_ = PendingRow();
-    RAPPORT_ASSIGN_OR_RETURN(const bool got, rows_.Next(carry_));
-    have_carry_ = got;
-    end_ = !got;
-    return Status();
-  }
-
- private:
-  RowReader& rows_;
-  const std::size_t batch_rows_;
-  PendingRow carry_;
-  bool have_carry_ = false;
-  bool end_ = false;
-};
-
 class ImportRun {
  public:
   ImportRun(const Principal& principal, const Origin& origin, const ImportRequest& request, const ImportHooks& hooks,
@@ -366,57 +325,17 @@ class ImportRun {
 
   ImportReport& report() { return report_; }
 
-  // Reads the whole file. With `single`, everything goes into that one
-  // transaction (all-or-nothing's second pass); with `dry`, each batch is
-  // looked up in a read (dry runs, the first pass); otherwise each batch is
-  // written in its own write transaction on the store's writer thread while
-  // this thread reads the next one.
+  // Reads the whole file (transfer::RunBatches): with `single` everything
+  // goes into that one transaction; with `dry` each batch is checked in a
+  // read; otherwise each batch is written on the store's writer while this
+  // thread reads the next.
   Status Run(Store& store, RowReader& rows, const SniffingSource& source, bool dry, WriteTransaction* single) {
-    BatchReader reader(rows, request_.batch_rows);
-    if (single != nullptr || dry) {
-      std::vector<PendingRow> batch;
-      while (!reader.done()) {
-        RAPPORT_RETURN_IF_ERROR(reader.Next(batch));
-        const bool last = reader.done();
-        if (single != nullptr) {
-          RAPPORT_RETURN_IF_ERROR(ProcessBatch(*single, single, batch, last));
-        } else {
-          RAPPORT_RETURN_IF_ERROR(store.Read(
-              [&](ReadTransaction& transaction) { return ProcessBatch(transaction, nullptr, batch, false); }));
-        }
-        RAPPORT_RETURN_IF_ERROR(BatchDone(source, source.bytes_read()));
-      }
-      return Status();
-    }
-    // Two batches: the one being written and the one being read. Nothing
-    // returns while a write is in flight (it uses this run and its batch).
-    std::vector<PendingRow> batches[2];
-    std::optional<std::future<Status>> in_flight;
-    std::uint64_t in_flight_bytes = 0;
-    const auto land = [&]() -> Status {
-      if (!in_flight.has_value()) return Status();
-      Status written = in_flight->get();
-      in_flight.reset();
-      RAPPORT_RETURN_IF_ERROR(written);  // a failed write ends the run; earlier batches stay
-      return BatchDone(source, in_flight_bytes);
-    };
-    for (int current = 0; !reader.done(); current = 1 - current) {
-      std::vector<PendingRow>& batch = batches[current];
-      const Status read = reader.Next(batch);
-      const Status landed = land();
-      RAPPORT_RETURN_IF_ERROR(landed);
-      RAPPORT_RETURN_IF_ERROR(read);
-      const bool last = reader.done();
-      auto promise = std::make_shared<std::promise<Status>>();
-      in_flight = promise->get_future();
-      in_flight_bytes = source.bytes_read();
-      store.WriteAsync(
-          [this, &batch, last](WriteTransaction& transaction) {
-            return ProcessBatch(transaction, &transaction, batch, last);
-          },
-          [promise](Status status) { promise->set_value(std::move(status)); });
-    }
-    return land();
+    return transfer::RunBatches<PendingRow>(
+        store, rows, request_.batch_rows, source, dry, single,
+        [this](ReadTransaction& read, WriteTransaction* write, std::vector<PendingRow>& batch, bool last) {
+          return ProcessBatch(read, write, batch, last);
+        },
+        [this, &source](std::uint64_t bytes_read) { return BatchDone(source, bytes_read); });
   }
 
   bool audited() const { return audited_; }

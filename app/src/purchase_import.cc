@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
-#include <future>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -26,6 +25,7 @@
 #include "earning_plan.h"
 #include "loyalty_support.h"
 #include "purchase_extras.h"
+#include "transfer/batches.h"
 #include "transfer/csv_reader.h"
 #include "transfer/sniffing_source.h"
 #include "transfer/text_formats.h"
@@ -513,45 +513,6 @@ Result<std::unique_ptr<RowReader>> OpenRows(ByteSource& source, const PurchaseIm
   return std::unique_ptr<RowReader>(std::move(csv));
 }
 
-// Reads a file's rows in batches, one row ahead so that the last batch is
-// known as such (it carries the record of the run).
-class BatchReader {
- public:
-  BatchReader(RowReader& rows, std::size_t batch_rows) : rows_(rows), batch_rows_(batch_rows) {}
-
-  bool done() const { return end_; }
-
-  Status Next(std::vector<PurchaseRow>& batch) {
-    batch.clear();
-    batch.reserve(batch_rows_);
-    if (have_carry_) {
-      batch.push_back(std::move(carry_));
-      have_carry_ = false;
-    }
-    while (batch.size() < batch_rows_) {
-      PurchaseRow row;
-      RAPPORT_ASSIGN_OR_RETURN(const bool got, rows_.Next(row));
-      if (!got) {
-        end_ = true;
-        return Status();
-      }
-      batch.push_back(std::move(row));
-    }
-    carry_ = PurchaseRow();
-    RAPPORT_ASSIGN_OR_RETURN(const bool got, rows_.Next(carry_));
-    have_carry_ = got;
-    end_ = !got;
-    return Status();
-  }
-
- private:
-  RowReader& rows_;
-  const std::size_t batch_rows_;
-  PurchaseRow carry_;
-  bool have_carry_ = false;
-  bool end_ = false;
-};
-
 // --- One import run
 
 // What the programme's rules need to know of a member within one batch.
@@ -591,54 +552,17 @@ class ImportRun {
   PurchaseImportReport& report() { return report_; }
   bool audited() const { return audited_; }
 
-  // Reads the whole file, as ContactImporter's run does: with `single`
-  // everything goes into that one transaction; with `dry` each batch is
-  // checked in a read; otherwise each batch is written in its own write
-  // transaction on the store's writer while this thread reads the next.
+  // Reads the whole file (transfer::RunBatches): with `single` everything
+  // goes into that one transaction; with `dry` each batch is checked in a
+  // read; otherwise each batch is written on the store's writer while this
+  // thread reads the next.
   Status Run(Store& store, RowReader& rows, const SniffingSource& source, bool dry, WriteTransaction* single) {
-    BatchReader reader(rows, request_.batch_rows);
-    if (single != nullptr || dry) {
-      std::vector<PurchaseRow> batch;
-      while (!reader.done()) {
-        RAPPORT_RETURN_IF_ERROR(reader.Next(batch));
-        const bool last = reader.done();
-        if (single != nullptr) {
-          RAPPORT_RETURN_IF_ERROR(ProcessBatch(*single, single, batch, last));
-        } else {
-          RAPPORT_RETURN_IF_ERROR(store.Read(
-              [&](ReadTransaction& transaction) { return ProcessBatch(transaction, nullptr, batch, false); }));
-        }
-        RAPPORT_RETURN_IF_ERROR(BatchDone(source, source.bytes_read()));
-      }
-      return Status();
-    }
-    std::vector<PurchaseRow> batches[2];
-    std::optional<std::future<Status>> in_flight;
-    std::uint64_t in_flight_bytes = 0;
-    const auto land = [&]() -> Status {
-      if (!in_flight.has_value()) return Status();
-      Status written = in_flight->get();
-      in_flight.reset();
-      RAPPORT_RETURN_IF_ERROR(written);  // a failed write ends the run; earlier batches stay
-      return BatchDone(source, in_flight_bytes);
-    };
-    for (int current = 0; !reader.done(); current = 1 - current) {
-      std::vector<PurchaseRow>& batch = batches[current];
-      const Status read = reader.Next(batch);
-      const Status landed = land();
-      RAPPORT_RETURN_IF_ERROR(landed);
-      RAPPORT_RETURN_IF_ERROR(read);
-      const bool last = reader.done();
-      auto promise = std::make_shared<std::promise<Status>>();
-      in_flight = promise->get_future();
-      in_flight_bytes = source.bytes_read();
-      store.WriteAsync(
-          [this, &batch, last](WriteTransaction& transaction) {
-            return ProcessBatch(transaction, &transaction, batch, last);
-          },
-          [promise](Status status) { promise->set_value(std::move(status)); });
-    }
-    return land();
+    return transfer::RunBatches<PurchaseRow>(
+        store, rows, request_.batch_rows, source, dry, single,
+        [this](ReadTransaction& read, WriteTransaction* write, std::vector<PurchaseRow>& batch, bool last) {
+          return ProcessBatch(read, write, batch, last);
+        },
+        [this, &source](std::uint64_t bytes_read) { return BatchDone(source, bytes_read); });
   }
 
   Status Audit(WriteTransaction& transaction) {
