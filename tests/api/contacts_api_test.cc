@@ -543,6 +543,12 @@ TEST_F(ContactsApiTest, ImportOverHttpReportsRowsAndNeverHalfWrites) {
   EXPECT_EQ(cp1251.status, 422) << cp1251.body;
   EXPECT_EQ(std::string(Parse(cp1251.body)["code"].GetString()), "import_refused");
   EXPECT_EQ(Count("contacts"), contacts_before + 2);
+  // Malformed modes are refused by name before anything is read.
+  const HttpResult maybe = Call("POST", "/api/v1/contacts/import?dry_run=maybe", csv, "text/csv");
+  EXPECT_EQ(maybe.status, 400) << maybe.body;
+  EXPECT_NE(maybe.body.find("dry_run"), std::string::npos) << maybe.body;
+  EXPECT_EQ(Call("POST", "/api/v1/contacts/import?commit=sometimes", csv, "text/csv").status, 400);
+  EXPECT_EQ(Count("contacts"), contacts_before + 2);
   // Only admins and managers import.
   EXPECT_EQ(Call("POST", "/api/v1/contacts/import", csv, "text/csv", &analyst_).status, 403);
 }

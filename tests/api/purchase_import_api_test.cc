@@ -100,6 +100,11 @@ TEST_F(PurchaseImportApiTest, ReadersAndWrongMediaTypesAreRefused) {
   EXPECT_EQ(Upload("", body, "application/x-ndjson", &analyst_).status, 403);
   EXPECT_EQ(Upload("", body, "image/png").status, 415);
   EXPECT_EQ(Upload("?commit=sometimes", body, "application/x-ndjson").status, 400);
+  EXPECT_EQ(Upload("?dry_run=maybe", body, "application/x-ndjson").status, 400);
+  // A body that is not UTF-8 text cannot be imported at all.
+  const HttpResult utf16 = Upload("", std::string("\xFF\xFE{\0\"\0", 6), "application/x-ndjson");
+  EXPECT_EQ(utf16.status, 422) << utf16.body;
+  EXPECT_NE(utf16.body.find("import_refused"), std::string::npos) << utf16.body;
   EXPECT_EQ(Balance(), 0);
 }
 

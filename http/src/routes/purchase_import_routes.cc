@@ -12,6 +12,7 @@
 
 #include "json.h"
 #include "request_context.h"
+#include "routes/import_support.h"
 #include "routes/route_support.h"
 #include "routes/routes.h"
 
@@ -30,27 +31,6 @@ constexpr std::string_view kPurchaseImportReport =
 // One line of the body (NDJSON; application/json sends one purchase).
 constexpr std::string_view kImportedPurchase =
     R"({"type":"object","required":["total_minor","currency","occurred_at","external_id"],"properties":{"contact_id":{"type":"integer"},"contact_external_id":{"type":"string"},"contact_email":{"type":"string"},"company_id":{"type":["integer","null"]},"lines":{"type":"array","items":{"type":"object","required":["unit_price_minor"],"properties":{"sku":{"type":"string"},"category":{"type":"string"},"quantity":{"type":"integer"},"unit_price_minor":{"type":"integer"}}}},"total_minor":{"type":"integer"},"currency":{"type":"string"},"channel":{"type":"string"},"store":{"type":"string"},"occurred_at":{"type":"string","format":"date-time"},"external_id":{"type":"string"}}})";
-
-// The request body as an import source; rewindable, as all-or-nothing needs.
-class BodySource final : public app::ByteSource {
- public:
-  explicit BodySource(std::string_view body) : body_(body) {}
-  Result<std::size_t> Read(std::span<char> buffer) override {
-    const std::size_t count = std::min(buffer.size(), body_.size() - offset_);
-    std::copy_n(body_.data() + offset_, count, buffer.data());
-    offset_ += count;
-    return count;
-  }
-  std::optional<std::uint64_t> Size() const override { return body_.size(); }
-  Status Rewind() override {
-    offset_ = 0;
-    return Status::Ok();
-  }
-
- private:
-  std::string_view body_;
-  std::size_t offset_ = 0;
-};
 
 // The format of the body: ?format=, else its media type (NDJSON unless CSV).
 std::optional<app::ImportFormat> BodyFormat(const RequestContext& context, std::optional<Response>& problem) {
@@ -79,14 +59,7 @@ boost::asio::awaitable<Response> ImportPurchases(RequestContext& context) {
   const std::optional<app::ImportFormat> format = BodyFormat(context, problem);
   if (!format) co_return std::move(*problem);
   request.format = *format;
-  if (const auto dry_run = QueryParam(query, "dry_run"); dry_run && !dry_run->empty()) {
-    if (*dry_run != "true" && *dry_run != "false") co_return InvalidParameter(context, "dry_run", "true or false.");
-    request.dry_run = *dry_run == "true";
-  }
-  if (const auto commit = QueryParam(query, "commit"); commit && !commit->empty()) {
-    if (*commit != "batch" && *commit != "all") co_return InvalidParameter(context, "commit", "batch or all.");
-    request.commit = *commit == "all" ? app::CommitMode::kAllOrNothing : app::CommitMode::kPerBatch;
-  }
+  if (auto refused = ReadImportModes(context, request.dry_run, request.commit)) co_return std::move(*refused);
   request.file_name = QueryParam(query, "file_name").value_or("upload");
 
   const app::Principal principal = *context.principal();
@@ -101,11 +74,7 @@ boost::asio::awaitable<Response> ImportPurchases(RequestContext& context) {
   if (!report.ok()) {
     const StatusCode code = report.status().code();
     if (code == StatusCode::kInvalidArgument || code == StatusCode::kFailedPrecondition) {
-      co_return context.ProblemFor(Problem{.status = 422,
-                                           .code = "import_refused",
-                                           .title = "The file cannot be imported",
-                                           .detail = report.status().message(),
-                                           .errors = {}});
+      co_return ImportRefused(context, report.status().message());
     }
     co_return context.StatusProblem(report.status());
   }
@@ -124,17 +93,7 @@ boost::asio::awaitable<Response> ImportPurchases(RequestContext& context) {
   json.StartArray();
   for (const std::string& column : report->unmapped_columns) json.String(column);
   json.EndArray();
-  json.Key("errors");
-  json.StartArray();
-  for (const app::ImportRowError& error : report->errors) {
-    json.StartObject();
-    json.Field("line", static_cast<std::int64_t>(error.line));
-    json.Field("field", error.field);
-    json.Field("reason", error.reason);
-    json.EndObject();
-  }
-  json.EndArray();
-  json.Field("errors_truncated", report->errors_truncated);
+  WriteRowErrors(json, report->errors, report->errors_truncated);
   json.EndObject();
   co_return RequestContext::Json(200, json.Take());
 }

@@ -16,6 +16,7 @@
 #include "request_context.h"
 #include "routes/contact_json.h"
 #include "routes/contact_schemas.h"
+#include "routes/import_support.h"
 #include "routes/route_support.h"
 #include "routes/routes.h"
 
@@ -31,27 +32,6 @@ using domain::Resource;
 constexpr std::int64_t kHttpExportRowsMax = 100'000;
 constexpr std::size_t kPreviewBytesMax = std::size_t{1} << 20;
 constexpr int kPreviewRows = 10;
-
-// The request body as an import source; rewindable, as all-or-nothing needs.
-class BodySource final : public app::ByteSource {
- public:
-  explicit BodySource(std::string_view body) : body_(body) {}
-  Result<std::size_t> Read(std::span<char> buffer) override {
-    const std::size_t count = std::min(buffer.size(), body_.size() - offset_);
-    std::copy_n(body_.data() + offset_, count, buffer.data());
-    offset_ += count;
-    return count;
-  }
-  std::optional<std::uint64_t> Size() const override { return body_.size(); }
-  Status Rewind() override {
-    offset_ = 0;
-    return Status::Ok();
-  }
-
- private:
-  std::string_view body_;
-  std::size_t offset_ = 0;
-};
 
 class StringSink final : public app::ByteSink {
  public:
@@ -126,11 +106,7 @@ boost::asio::awaitable<Response> PreviewImport(RequestContext& context) {
   Result<app::ImportPreview> preview = co_await context.Call<app::ImportPreview>(
       [&] { return app::PreviewImport(source, *format, *delimiter, kPreviewRows); });
   if (!preview.ok()) {
-    co_return context.ProblemFor(Problem{.status = 422,
-                                         .code = "import_refused",
-                                         .title = "The file cannot be imported",
-                                         .detail = preview.status().message(),
-                                         .errors = {}});
+    co_return ImportRefused(context, preview.status().message());
   }
   JsonWriter json;
   json.StartObject();
@@ -175,14 +151,7 @@ boost::asio::awaitable<Response> ImportContacts(RequestContext& context) {
     if (!parsed) co_return InvalidParameter(context, "key", "One of: email, phone, external_id.");
     request.key = *parsed;
   }
-  if (const auto dry_run = QueryParam(query, "dry_run"); dry_run && !dry_run->empty()) {
-    if (*dry_run != "true" && *dry_run != "false") co_return InvalidParameter(context, "dry_run", "true or false.");
-    request.dry_run = *dry_run == "true";
-  }
-  if (const auto commit = QueryParam(query, "commit"); commit && !commit->empty()) {
-    if (*commit != "batch" && *commit != "all") co_return InvalidParameter(context, "commit", "batch or all.");
-    request.commit = *commit == "all" ? app::CommitMode::kAllOrNothing : app::CommitMode::kPerBatch;
-  }
+  if (auto refused = ReadImportModes(context, request.dry_run, request.commit)) co_return std::move(*refused);
   if (const auto mapping = QueryParam(query, "mapping")) request.mapping_name = *mapping;
   if (const auto calling_code = QueryParam(query, "calling_code")) request.default_calling_code = *calling_code;
   request.file_name = QueryParam(query, "file_name").value_or("upload");
@@ -198,11 +167,7 @@ boost::asio::awaitable<Response> ImportContacts(RequestContext& context) {
     const StatusCode code = report.status().code();
     if (code == StatusCode::kInvalidArgument || code == StatusCode::kFailedPrecondition ||
         code == StatusCode::kNotFound) {
-      co_return context.ProblemFor(Problem{.status = 422,
-                                           .code = "import_refused",
-                                           .title = "The file cannot be imported",
-                                           .detail = report.status().message(),
-                                           .errors = {}});
+      co_return ImportRefused(context, report.status().message());
     }
     co_return context.StatusProblem(report.status());
   }
@@ -219,17 +184,7 @@ boost::asio::awaitable<Response> ImportContacts(RequestContext& context) {
   json.StartArray();
   for (const std::string& column : report->unmapped_columns) json.String(column);
   json.EndArray();
-  json.Key("errors");
-  json.StartArray();
-  for (const app::ImportRowError& error : report->errors) {
-    json.StartObject();
-    json.Field("line", static_cast<std::int64_t>(error.line));
-    json.Field("field", error.field);
-    json.Field("reason", error.reason);
-    json.EndObject();
-  }
-  json.EndArray();
-  json.Field("errors_truncated", report->errors_truncated);
+  WriteRowErrors(json, report->errors, report->errors_truncated);
   json.EndObject();
   co_return RequestContext::Json(200, json.Take());
 }
