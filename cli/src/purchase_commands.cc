@@ -8,11 +8,11 @@
 #include <memory>
 
 #include "file_io.h"
+#include "import_options.h"
 #include "progress.h"
 
 #include "rapport/app/access_service.h"
 #include "rapport/app/purchase_import.h"
-#include "rapport/base/limits.h"
 
 namespace rapport::cli {
 namespace {
@@ -23,32 +23,14 @@ int Usage(const Environment& environment, const std::string& message) {
 }
 
 Result<app::PurchaseImportRequest> ParseRequest(const PurchaseCommandLine& line) {
+  RAPPORT_ASSIGN_OR_RETURN(const ImportOptions options,
+                           ParseImportOptions(line.file, line.format, line.delimiter, line.commit, line.batch_rows,
+                                              app::ImportFormat::kNdjson));
   app::PurchaseImportRequest request;
-  std::string format = line.format;
-  if (format.empty()) format = line.file.ends_with(".csv") || line.file.ends_with(".tsv") ? "csv" : "ndjson";
-  const std::optional<app::ImportFormat> import_format = app::ParseImportFormat(format);
-  if (!import_format.has_value()) return InvalidArgument("--format must be csv or ndjson");
-  request.format = *import_format;
-  if (!line.delimiter.empty()) {
-    if (line.delimiter == "tab" || line.delimiter == "\\t") {
-      request.delimiter = '\t';
-    } else if (line.delimiter.size() == 1 && line.delimiter[0] != '"' && line.delimiter[0] != '\n') {
-      request.delimiter = line.delimiter[0];
-    } else {
-      return InvalidArgument("--delimiter must be one character (or \"tab\")");
-    }
-  }
-  if (line.commit == "batch") {
-    request.commit = app::CommitMode::kPerBatch;
-  } else if (line.commit == "all") {
-    request.commit = app::CommitMode::kAllOrNothing;
-  } else {
-    return InvalidArgument("--commit must be batch or all");
-  }
-  if (line.batch_rows < 1 || line.batch_rows > limits::kImportBatchRowsMax) {
-    return InvalidArgument("--batch-rows must be between 1 and " + std::to_string(limits::kImportBatchRowsMax));
-  }
-  request.batch_rows = line.batch_rows;
+  request.format = options.format;
+  request.delimiter = options.delimiter;
+  request.commit = options.commit;
+  request.batch_rows = options.batch_rows;
   request.dry_run = line.dry_run;
   request.defer_indexes = line.defer_indexes;
   request.file_name = line.file;

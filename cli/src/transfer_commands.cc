@@ -11,12 +11,12 @@
 #include <sstream>
 
 #include "file_io.h"
+#include "import_options.h"
 #include "progress.h"
 
 #include "rapport/app/access_service.h"
 #include "rapport/app/contact_transfer.h"
 #include "rapport/app/import_mappings.h"
-#include "rapport/base/limits.h"
 #include "rapport/domain/contact_rules.h"
 #include "rapport/domain/relationship.h"
 
@@ -50,33 +50,13 @@ Result<ParsedImport> ParseImport(const TransferCommandLine& line) {
   const std::optional<app::ContactKey> key = app::ParseContactKey(line.key);
   if (!key.has_value()) return InvalidArgument("--key must be email, phone or external_id");
   request.key = *key;
-  std::string format = line.format;
-  if (format.empty()) {
-    format = line.file.ends_with(".ndjson") || line.file.ends_with(".jsonl") ? "ndjson" : "csv";
-  }
-  const std::optional<app::ImportFormat> import_format = app::ParseImportFormat(format);
-  if (!import_format.has_value()) return InvalidArgument("--format must be csv or ndjson");
-  request.format = *import_format;
-  if (!line.delimiter.empty()) {
-    if (line.delimiter == "tab" || line.delimiter == "\\t") {
-      request.delimiter = '\t';
-    } else if (line.delimiter.size() == 1 && line.delimiter[0] != '"' && line.delimiter[0] != '\n') {
-      request.delimiter = line.delimiter[0];
-    } else {
-      return InvalidArgument("--delimiter must be one character (or \"tab\")");
-    }
-  }
-  if (line.commit == "batch") {
-    request.commit = app::CommitMode::kPerBatch;
-  } else if (line.commit == "all") {
-    request.commit = app::CommitMode::kAllOrNothing;
-  } else {
-    return InvalidArgument("--commit must be batch or all");
-  }
-  if (line.batch_rows < 1 || line.batch_rows > limits::kImportBatchRowsMax) {
-    return InvalidArgument("--batch-rows must be between 1 and " + std::to_string(limits::kImportBatchRowsMax));
-  }
-  request.batch_rows = line.batch_rows;
+  RAPPORT_ASSIGN_OR_RETURN(const ImportOptions options,
+                           ParseImportOptions(line.file, line.format, line.delimiter, line.commit, line.batch_rows,
+                                              app::ImportFormat::kCsv));
+  request.format = options.format;
+  request.delimiter = options.delimiter;
+  request.commit = options.commit;
+  request.batch_rows = options.batch_rows;
   if (line.calling_code.size() > 3 || line.calling_code.find_first_not_of("0123456789") != std::string::npos) {
     return InvalidArgument("--calling-code must be 1 to 3 digits, e.g. 7 or 44");
   }
