@@ -15,7 +15,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstring>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -27,6 +26,7 @@
 #include "purchase_extras.h"
 #include "transfer/batches.h"
 #include "transfer/csv_reader.h"
+#include "transfer/ndjson_reader.h"
 #include "transfer/sniffing_source.h"
 #include "transfer/text_formats.h"
 
@@ -110,27 +110,28 @@ class RowReader {
 
 class NdjsonRows : public RowReader {
  public:
-  explicit NdjsonRows(ByteSource& source) : input_(source) {}
+  explicit NdjsonRows(ByteSource& source) : lines_(source, limits::kImportRowBytesMax) {}
 
   Result<bool> Next(PurchaseRow& row) override {
     while (true) {
-      RAPPORT_ASSIGN_OR_RETURN(const bool got, ReadLine());
+      RAPPORT_ASSIGN_OR_RETURN(const bool got, lines_.Next());
       if (!got) return false;
-      if (too_long_ || !Trim(line_).empty()) break;
+      if (lines_.too_long() || !Trim(lines_.line()).empty()) break;
     }
-    row.line = line_number_;
-    if (too_long_) {
+    row.line = lines_.number();
+    std::string& text = lines_.line();
+    if (lines_.too_long()) {
       Fail(row, "", "the line is longer than " + std::to_string(limits::kImportRowBytesMax) + " bytes");
       return true;
     }
-    if (!simdjson::validate_utf8(line_.data(), line_.size())) {
+    if (!simdjson::validate_utf8(text.data(), text.size())) {
       Fail(row, "", "the line is not valid UTF-8");
       return true;
     }
-    line_.reserve(line_.size() + simdjson::SIMDJSON_PADDING);
+    text.reserve(text.size() + simdjson::SIMDJSON_PADDING);
     simdjson::dom::element document;
     simdjson::dom::object object;
-    if (parser_.parse(line_.data(), line_.size(), false).get(document) != simdjson::SUCCESS ||
+    if (parser_.parse(text.data(), text.size(), false).get(document) != simdjson::SUCCESS ||
         document.get_object().get(object) != simdjson::SUCCESS) {
       Fail(row, "", "the line is not a JSON object");
       return true;
@@ -140,40 +141,6 @@ class NdjsonRows : public RowReader {
   }
 
  private:
-  // The next physical line (without its line break) into line_; false at the end.
-  Result<bool> ReadLine() {
-    line_.clear();
-    too_long_ = false;
-    bool any = false;
-    while (true) {
-      RAPPORT_ASSIGN_OR_RETURN(const bool more, input_.Fill());
-      if (!more) break;
-      any = true;
-      const std::string_view chunk = input_.Available();
-      const void* newline = std::memchr(chunk.data(), '\n', chunk.size());
-      const std::size_t length = newline != nullptr
-                                     ? static_cast<std::size_t>(static_cast<const char*>(newline) - chunk.data())
-                                     : chunk.size();
-      if (!too_long_) {
-        if (line_.size() + length > limits::kImportRowBytesMax) {
-          too_long_ = true;
-          line_.clear();
-        } else {
-          line_.append(chunk.data(), length);
-        }
-      }
-      if (newline != nullptr) {
-        input_.Consume(length + 1);
-        break;
-      }
-      input_.Consume(length);
-    }
-    if (!any) return false;
-    ++line_number_;
-    if (!line_.empty() && line_.back() == '\r') line_.pop_back();
-    return true;
-  }
-
   static bool Text(simdjson::dom::element value, std::string& out) {
     if (value.is_null()) return true;
     std::string_view text;
@@ -311,11 +278,8 @@ class NdjsonRows : public RowReader {
     CheckRequired(row, has_total, has_currency, has_time);
   }
 
-  transfer::ChunkedInput input_;
+  transfer::LineReader lines_;
   simdjson::dom::parser parser_;
-  std::string line_;
-  std::uint64_t line_number_ = 0;
-  bool too_long_ = false;
 };
 
 // The CSV columns a purchase takes.

@@ -275,6 +275,11 @@ TEST_P(PurchaseImportTest, ReRunCreatesNothingAndChangedContentIsARowError) {
   EXPECT_EQ(again->created, 0u);
   EXPECT_EQ(again->unchanged, 3u);
   EXPECT_EQ(Transactions(database_), transactions);
+  // The same file saved with a UTF-8 byte order mark reads alike.
+  Result<app::PurchaseImportReport> marked = Import("\xEF\xBB\xBF" + Ndjson(sales));
+  ASSERT_TRUE(marked.ok()) << marked.status().ToString();
+  EXPECT_EQ(marked->failed, 0u);
+  EXPECT_EQ(marked->unchanged, 3u);
 
   std::vector<Sale> changed = sales;
   changed[0].total_minor = 9'999;

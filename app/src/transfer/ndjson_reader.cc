@@ -14,14 +14,14 @@ struct NdjsonReader::Parser {
   simdjson::dom::parser parser;
 };
 
-NdjsonReader::NdjsonReader(ByteSource& source, std::size_t line_bytes_max)
-    : input_(source), line_bytes_max_(line_bytes_max), parser_(std::make_unique<Parser>()) {}
-
-NdjsonReader::~NdjsonReader() = default;
-
-Result<bool> NdjsonReader::ReadLine() {
+Result<bool> LineReader::Next() {
+  if (!started_) {
+    started_ = true;
+    RAPPORT_ASSIGN_OR_RETURN(const std::string_view head, input_.PeekHead(3));
+    if (head.starts_with("\xEF\xBB\xBF")) input_.Consume(3);
+  }
   line_.clear();
-  line_too_long_ = false;
+  too_long_ = false;
   bool any = false;
   while (true) {
     RAPPORT_ASSIGN_OR_RETURN(const bool more, input_.Fill());
@@ -31,9 +31,9 @@ Result<bool> NdjsonReader::ReadLine() {
     const void* newline = std::memchr(chunk.data(), '\n', chunk.size());
     const std::size_t length =
         newline != nullptr ? static_cast<std::size_t>(static_cast<const char*>(newline) - chunk.data()) : chunk.size();
-    if (!line_too_long_) {
+    if (!too_long_) {
       if (line_.size() + length > line_bytes_max_) {
-        line_too_long_ = true;
+        too_long_ = true;
         line_.clear();
       } else {
         line_.append(chunk.data(), length);
@@ -46,10 +46,15 @@ Result<bool> NdjsonReader::ReadLine() {
     input_.Consume(length);
   }
   if (!any) return false;
-  ++line_number_;
+  ++number_;
   if (!line_.empty() && line_.back() == '\r') line_.pop_back();
   return true;
 }
+
+NdjsonReader::NdjsonReader(ByteSource& source, std::size_t line_bytes_max)
+    : lines_(source, line_bytes_max), parser_(std::make_unique<Parser>()) {}
+
+NdjsonReader::~NdjsonReader() = default;
 
 namespace {
 
@@ -92,36 +97,32 @@ bool AppendScalar(simdjson::dom::element value, std::string& out) {
 }  // namespace
 
 Result<std::optional<NdjsonRecord>> NdjsonReader::Next() {
-  if (!started_) {
-    started_ = true;
-    RAPPORT_ASSIGN_OR_RETURN(const std::string_view head, input_.PeekHead(3));
-    if (head.starts_with("\xEF\xBB\xBF")) input_.Consume(3);
-  }
   error_.clear();
   storage_.clear();
   key_ranges_.clear();
   value_ranges_.clear();
   pairs_.clear();
   while (true) {
-    RAPPORT_ASSIGN_OR_RETURN(const bool got, ReadLine());
+    RAPPORT_ASSIGN_OR_RETURN(const bool got, lines_.Next());
     if (!got) return std::optional<NdjsonRecord>();
-    if (line_too_long_ || !IsBlank(line_)) break;
+    if (lines_.too_long() || !IsBlank(lines_.line())) break;
   }
-  const std::uint64_t line = line_number_;
+  const std::uint64_t line = lines_.number();
+  std::string& text = lines_.line();
   auto result = [&]() {
     return std::optional<NdjsonRecord>(NdjsonRecord{.line = line, .pairs = pairs_, .error = error_});
   };
-  if (line_too_long_) {
-    error_ = "the line is longer than " + std::to_string(line_bytes_max_) + " bytes";
+  if (lines_.too_long()) {
+    error_ = "the line is longer than " + std::to_string(lines_.line_bytes_max()) + " bytes";
     return result();
   }
-  if (!simdjson::validate_utf8(line_.data(), line_.size())) {
+  if (!simdjson::validate_utf8(text.data(), text.size())) {
     error_ = "the line is not valid UTF-8";
     return result();
   }
-  line_.reserve(line_.size() + simdjson::SIMDJSON_PADDING);
+  text.reserve(text.size() + simdjson::SIMDJSON_PADDING);
   simdjson::dom::element document;
-  const simdjson::error_code parsed = parser_->parser.parse(line_.data(), line_.size(), false).get(document);
+  const simdjson::error_code parsed = parser_->parser.parse(text.data(), text.size(), false).get(document);
   if (parsed != simdjson::SUCCESS) {
     error_ = std::string("the line is not valid JSON (") + simdjson::error_message(parsed) + ")";
     return result();

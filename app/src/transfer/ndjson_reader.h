@@ -27,6 +27,32 @@
 
 namespace rapport::app::transfer {
 
+// The physical lines of a source without their line breaks (LF or CRLF),
+// after a UTF-8 byte order mark at the start. A line longer than
+// `line_bytes_max` comes back empty with too_long() set, and reading goes on
+// with the next one.
+class LineReader {
+ public:
+  LineReader(ByteSource& source, std::size_t line_bytes_max) : input_(source), line_bytes_max_(line_bytes_max) {}
+
+  // The next line into line(); false at the end.
+  Result<bool> Next();
+  // The current line; a parser may reserve padding behind it.
+  std::string& line() { return line_; }
+  bool too_long() const { return too_long_; }
+  std::uint64_t number() const { return number_; }  // of the current line, 1-based
+  std::size_t line_bytes_max() const { return line_bytes_max_; }
+  std::uint64_t bytes_read() const { return input_.bytes_read(); }
+
+ private:
+  ChunkedInput input_;
+  std::size_t line_bytes_max_;
+  std::string line_;
+  std::uint64_t number_ = 0;
+  bool too_long_ = false;
+  bool started_ = false;
+};
+
 struct NdjsonRecord {
   std::uint64_t line = 0;
   std::span<const std::pair<std::string_view, std::string_view>> pairs{};
@@ -39,21 +65,13 @@ class NdjsonReader {
   ~NdjsonReader();
 
   Result<std::optional<NdjsonRecord>> Next();
-  std::uint64_t bytes_read() const { return input_.bytes_read(); }
+  std::uint64_t bytes_read() const { return lines_.bytes_read(); }
 
  private:
   struct Parser;
 
-  // The next physical line (without its line break) into line_; false at the end.
-  Result<bool> ReadLine();
-
-  ChunkedInput input_;
-  std::size_t line_bytes_max_;
+  LineReader lines_;
   std::unique_ptr<Parser> parser_;
-  std::uint64_t line_number_ = 0;
-  std::string line_;
-  bool line_too_long_ = false;
-  bool started_ = false;
   std::string storage_;
   std::vector<std::pair<std::size_t, std::size_t>> key_ranges_;
   std::vector<std::pair<std::size_t, std::size_t>> value_ranges_;

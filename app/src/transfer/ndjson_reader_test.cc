@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -31,6 +32,27 @@ std::vector<Line> ReadAll(const std::string& text, std::size_t chunk = 1 << 20, 
     lines.push_back(std::move(line));
   }
   return lines;
+}
+
+TEST(LineReaderTest, LinesWithoutBreaksAfterAByteOrderMarkAndTooLongOnesFlagged) {
+  for (const std::size_t chunk : {std::size_t{1}, std::size_t{3}, std::size_t{1} << 20}) {
+    StringSource source(
+        "\xEF\xBB\xBF"
+        "first\r\n\nlong line\nlast",
+        chunk);
+    LineReader lines(source, 6);  // "first\r" fits: the limit counts the CR of a CRLF
+    std::vector<std::tuple<std::uint64_t, std::string, bool>> read;
+    while (true) {
+      Result<bool> got = lines.Next();
+      ASSERT_TRUE(got.ok()) << got.status().ToString();
+      if (!*got) break;
+      read.emplace_back(lines.number(), lines.line(), lines.too_long());
+    }
+    const std::vector<std::tuple<std::uint64_t, std::string, bool>> expected = {
+        {1, "first", false}, {2, "", false}, {3, "", true}, {4, "last", false}};
+    EXPECT_EQ(read, expected) << "chunk " << chunk;
+    EXPECT_EQ(lines.bytes_read(), 25u);
+  }
 }
 
 TEST(NdjsonReaderTest, FlattensScalarsArraysAndObjects) {
