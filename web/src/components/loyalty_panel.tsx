@@ -31,6 +31,7 @@ import {
 } from '../api/loyalty';
 import { useI18n } from '../i18n/context';
 import type { MessageKey } from '../i18n/en';
+import { usePagedList } from '../use_paged_list';
 import { formatDate, formatDay } from './contact_bits';
 import { Field, FormError, Notice, inputValue } from './form';
 import { PersonalCoupons, ReferralsSection, TierSection } from './loyalty_programme';
@@ -197,42 +198,7 @@ function StatementRow(props: { item: LedgerItem }) {
 
 function Statement(props: { contact_id: number; generation: number }) {
   const { t } = useI18n();
-  const [items, setItems] = useState<LedgerItem[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    fetchLedger(props.contact_id, null, controller.signal).then(
-      (page) => {
-        setItems(page.items);
-        setNext(page.next);
-        setError(null);
-        setLoading(false);
-      },
-      (caught: unknown) => {
-        if (isAbort(caught)) return;
-        setError(caught);
-        setLoading(false);
-      },
-    );
-    return () => controller.abort();
-  }, [props.contact_id, props.generation]);
-
-  const loadMore = async () => {
-    if (next === null) return;
-    setLoading(true);
-    try {
-      const page = await fetchLedger(props.contact_id, next);
-      setItems((current) => [...current, ...page.items.filter((item) => !current.some((known) => known.id === item.id))]);
-      setNext(page.next);
-    } catch (caught) {
-      setError(caught);
-    }
-    setLoading(false);
-  };
+  const { items, next, loading, error, loadMore } = usePagedList((cursor, signal) => fetchLedger(props.contact_id, cursor, signal), [props.contact_id, props.generation]);
 
   return (
     <>
@@ -261,7 +227,7 @@ function Statement(props: { contact_id: number; generation: number }) {
       {loading && <p class="muted">{t('app.loading')}</p>}
       {!loading && next !== null && (
         <div class="form__actions">
-          <button type="button" class="button button--quiet" data-testid="ledger-more" onClick={() => void loadMore()}>
+          <button type="button" class="button button--quiet" data-testid="ledger-more" onClick={() => loadMore()}>
             {t('loyalty.load_more')}
           </button>
         </div>
@@ -341,44 +307,12 @@ function RefundForm(props: { purchase: Purchase; onDone: (message: string) => vo
 
 function Purchases(props: { contact_id: number; generation: number; writable: boolean; onChanged: (message: string) => void; onLoaded: (any: boolean) => void }) {
   const { t, locale, format } = useI18n();
-  const [items, setItems] = useState<Purchase[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
+  const { items, next, loading, error, loadMore } = usePagedList(
+    (cursor, signal) => fetchPurchases(props.contact_id, cursor, signal),
+    [props.contact_id, props.generation],
+    (page) => props.onLoaded(page.items.length > 0),
+  );
   const [refunding, setRefunding] = useState<number | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    fetchPurchases(props.contact_id, null, controller.signal).then(
-      (page) => {
-        setItems(page.items);
-        setNext(page.next);
-        setError(null);
-        setLoading(false);
-        props.onLoaded(page.items.length > 0);
-      },
-      (caught: unknown) => {
-        if (isAbort(caught)) return;
-        setError(caught);
-        setLoading(false);
-      },
-    );
-    return () => controller.abort();
-  }, [props.contact_id, props.generation]);
-
-  const loadMore = async () => {
-    if (next === null) return;
-    setLoading(true);
-    try {
-      const page = await fetchPurchases(props.contact_id, next);
-      setItems((current) => [...current, ...page.items.filter((item) => !current.some((known) => known.id === item.id))]);
-      setNext(page.next);
-    } catch (caught) {
-      setError(caught);
-    }
-    setLoading(false);
-  };
 
   const refunding_purchase = items.find((item) => item.id === refunding) ?? null;
   return (
@@ -439,7 +373,7 @@ function Purchases(props: { contact_id: number; generation: number; writable: bo
       {loading && <p class="muted">{t('app.loading')}</p>}
       {!loading && next !== null && (
         <div class="form__actions">
-          <button type="button" class="button button--quiet" data-testid="purchases-more" onClick={() => void loadMore()}>
+          <button type="button" class="button button--quiet" data-testid="purchases-more" onClick={() => loadMore()}>
             {t('loyalty.load_more')}
           </button>
         </div>

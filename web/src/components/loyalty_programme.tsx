@@ -6,7 +6,7 @@
 // their first purchase, a form to record the code they came with; the members they brought, each linked to its card, with its
 // state, and how many were rewarded). The texts come from the pure helpers of loyalty_logic.ts.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, isAbort } from '../api/client';
+import { ApiError } from '../api/client';
 import { formatMoney, type MemberTier } from '../api/loyalty';
 import { createCoupon, fetchCoupons, fetchReferrals, fetchTiers, giveReferralCode, recordReferral, type Coupon, type Referral } from '../api/programme';
 import { useI18n } from '../i18n/context';
@@ -24,6 +24,7 @@ import {
   type CouponState,
 } from '../loyalty_logic';
 import { Link } from '../router';
+import { usePagedList } from '../use_paged_list';
 import { FieldMessage, fieldErrors, formatDate } from './contact_bits';
 import { Field, FormError, Notice, inputValue } from './form';
 import { ProblemAlert } from './problem_alert';
@@ -227,44 +228,11 @@ function PersonalCouponForm(props: { contact_id: number; onCreated: (coupon: Cou
 export function PersonalCoupons(props: { contact_id: number; admin: boolean }) {
   const { t, locale } = useI18n();
   const day = useLocalDay();
-  const [items, setItems] = useState<Coupon[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
-  const [generation, setGeneration] = useState(0);
+  const { items, next, loading, error, loadMore, reload } = usePagedList(
+    (cursor, signal) => fetchCoupons({ contact_id: props.contact_id, include_inactive: true }, cursor, signal),
+    [props.contact_id],
+  );
   const [notice, setNotice] = useState<string | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    fetchCoupons({ contact_id: props.contact_id, include_inactive: true }, null, controller.signal).then(
-      (page) => {
-        setItems(page.items);
-        setNext(page.next);
-        setError(null);
-        setLoading(false);
-      },
-      (caught: unknown) => {
-        if (isAbort(caught)) return;
-        setError(caught);
-        setLoading(false);
-      },
-    );
-    return () => controller.abort();
-  }, [props.contact_id, generation]);
-
-  const loadMore = async () => {
-    if (next === null) return;
-    setLoading(true);
-    try {
-      const page = await fetchCoupons({ contact_id: props.contact_id, include_inactive: true }, next);
-      setItems((current) => [...current, ...page.items.filter((item) => !current.some((known) => known.id === item.id))]);
-      setNext(page.next);
-    } catch (caught) {
-      setError(caught);
-    }
-    setLoading(false);
-  };
 
   const now_ms = Date.now();
   return (
@@ -310,7 +278,7 @@ export function PersonalCoupons(props: { contact_id: number; admin: boolean }) {
       {loading && <p class="muted">{t('app.loading')}</p>}
       {!loading && next !== null && (
         <div class="form__actions">
-          <button type="button" class="button button--quiet" onClick={() => void loadMore()}>
+          <button type="button" class="button button--quiet" onClick={() => loadMore()}>
             {t('loyalty.load_more')}
           </button>
         </div>
@@ -320,7 +288,7 @@ export function PersonalCoupons(props: { contact_id: number; admin: boolean }) {
           contact_id={props.contact_id}
           onCreated={(coupon) => {
             setNotice(t('personal.created', { code: coupon.code, value: couponValueText(t, locale, coupon) }));
-            setGeneration((value) => value + 1);
+            reload();
           }}
         />
       )}
@@ -397,50 +365,20 @@ export function ReferralsSection(props: { contact_id: number; writable: boolean;
   const { t, format } = useI18n();
   const [code, setCode] = useState<string | null>(null);
   const [referred_by, setReferredBy] = useState<Referral | null>(null);
-  const [items, setItems] = useState<Referral[]>([]);
-  const [next, setNext] = useState<string | null>(null);
   const [rewarded, setRewarded] = useState(0);
-  const [loading, setLoading] = useState(true);
   const [loaded, setLoaded] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [generation, setGeneration] = useState(0);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    fetchReferrals(props.contact_id, null, controller.signal).then(
-      (graph) => {
-        setCode(graph.code);
-        setReferredBy(graph.referred_by);
-        setItems(graph.referrals);
-        setNext(graph.next);
-        setRewarded(graph.rewarded);
-        setError(null);
-        setLoading(false);
-        setLoaded(true);
-      },
-      (caught: unknown) => {
-        if (isAbort(caught)) return;
-        setError(caught);
-        setLoading(false);
-      },
-    );
-    return () => controller.abort();
-  }, [props.contact_id, props.generation, generation]);
-
-  const loadMore = async () => {
-    if (next === null) return;
-    setLoading(true);
-    try {
-      const graph = await fetchReferrals(props.contact_id, next);
-      setItems((current) => [...current, ...graph.referrals.filter((item) => !current.some((known) => known.id === item.id))]);
-      setNext(graph.next);
-    } catch (caught) {
-      setError(caught);
-    }
-    setLoading(false);
-  };
+  // The members they brought are the list; the rest of the graph comes with its first page.
+  const { items, next, loading, error, setError, loadMore, reload } = usePagedList(
+    (cursor, signal) => fetchReferrals(props.contact_id, cursor, signal).then((graph) => ({ ...graph, items: graph.referrals })),
+    [props.contact_id, props.generation],
+    (graph) => {
+      setCode(graph.code);
+      setReferredBy(graph.referred_by);
+      setRewarded(graph.rewarded);
+      setLoaded(true);
+    },
+  );
 
   const give = async () => {
     setError(null);
@@ -485,7 +423,7 @@ export function ReferralsSection(props: { contact_id: number; writable: boolean;
               <ReferralState referral={referred_by} />
             </p>
           ) : (
-            props.writable && props.can_be_referred && <ReferredByForm contact_id={props.contact_id} onDone={() => setGeneration((value) => value + 1)} />
+            props.writable && props.can_be_referred && <ReferredByForm contact_id={props.contact_id} onDone={reload} />
           )}
           <p class="muted small" data-testid="referrals-rewarded" data-rewarded={rewarded}>
             {t('referrals.rewarded', { count: rewarded })}
@@ -525,7 +463,7 @@ export function ReferralsSection(props: { contact_id: number; writable: boolean;
       {loading && <p class="muted">{t('app.loading')}</p>}
       {!loading && next !== null && (
         <div class="form__actions">
-          <button type="button" class="button button--quiet" onClick={() => void loadMore()}>
+          <button type="button" class="button button--quiet" onClick={() => loadMore()}>
             {t('loyalty.load_more')}
           </button>
         </div>

@@ -7,8 +7,8 @@
 // server's reason and reloads the panel, since the balance or the stock it was based on changed;
 // a redemption or a cancellation reloads the whole panel (balance, statement) through `onChanged`.
 // The texts and the "can they redeem it" rules come from rewards_logic.ts.
-import { useEffect, useState } from 'preact/hooks';
-import { ApiError, isAbort } from '../api/client';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../api/client';
 import { formatPoints, formatSignedPoints } from '../api/loyalty';
 import {
   cancelRedemption,
@@ -26,6 +26,7 @@ import { useI18n } from '../i18n/context';
 import type { MessageKey } from '../i18n/en';
 import { Link } from '../router';
 import { heldQuantity, offeredRewards, pointsPhrase, rewardBlockText, rewardChance, rewardWindowText, stockText, type RewardState } from '../rewards_logic';
+import { usePagedList } from '../use_paged_list';
 import { formatDate } from './contact_bits';
 import { useLocalDay } from './loyalty_programme';
 import { ProblemAlert } from './problem_alert';
@@ -196,64 +197,28 @@ export function RewardsSection(props: {
   onRefused: () => void;  // after a refusal: what the page showed is out of date
 }) {
   const { t, locale } = useI18n();
-  const [rewards, setRewards] = useState<Reward[]>([]);
-  const [rewards_next, setRewardsNext] = useState<string | null>(null);
-  const [redemptions, setRedemptions] = useState<Redemption[]>([]);
-  const [redemptions_next, setRedemptionsNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
+  // Every reward, inactive ones too, so the member's redemptions can name theirs.
+  const reward_list = usePagedList((cursor, signal) => fetchRewards({ include_inactive: true }, cursor, signal, kRewardsPageMax), [props.contact_id, props.generation]);
+  const redemption_list = usePagedList((cursor, signal) => fetchRedemptions(props.contact_id, cursor, signal), [props.contact_id, props.generation]);
+  const loading = reward_list.loading || redemption_list.loading;
+  // The part shows one error: a failed action's error replaces what the lists reported.
+  const error = reward_list.error ?? redemption_list.error;
+  const setError = (caught: unknown) => {
+    reward_list.setError(caught);
+    redemption_list.setError(null);
+  };
+  // The two lists as they were when neither was loading: a reload shows the rewards and the
+  // redemptions of one moment (never a new redemption next to the stock from before it).
+  const settled = useRef({ rewards: reward_list.items, redemptions: redemption_list.items });
+  if (!loading) settled.current = { rewards: reward_list.items, redemptions: redemption_list.items };
+  const { rewards, redemptions } = settled.current;
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [confirming, setConfirming] = useState<Confirming>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
     setConfirming(null);
-    // Every reward, inactive ones too, so the member's redemptions can name theirs.
-    Promise.all([fetchRewards({ include_inactive: true }, null, controller.signal, kRewardsPageMax), fetchRedemptions(props.contact_id, null, controller.signal)]).then(
-      ([reward_page, redemption_page]) => {
-        setRewards(reward_page.items);
-        setRewardsNext(reward_page.next);
-        setRedemptions(redemption_page.items);
-        setRedemptionsNext(redemption_page.next);
-        setError(null);
-        setLoading(false);
-      },
-      (caught: unknown) => {
-        if (isAbort(caught)) return;
-        setError(caught);
-        setLoading(false);
-      },
-    );
-    return () => controller.abort();
   }, [props.contact_id, props.generation]);
-
-  const loadMoreRewards = async () => {
-    if (rewards_next === null) return;
-    setLoading(true);
-    try {
-      const page = await fetchRewards({ include_inactive: true }, rewards_next, undefined, kRewardsPageMax);
-      setRewards((current) => [...current, ...page.items.filter((item) => !current.some((known) => known.id === item.id))]);
-      setRewardsNext(page.next);
-    } catch (caught) {
-      setError(caught);
-    }
-    setLoading(false);
-  };
-
-  const loadMoreRedemptions = async () => {
-    if (redemptions_next === null) return;
-    setLoading(true);
-    try {
-      const page = await fetchRedemptions(props.contact_id, redemptions_next);
-      setRedemptions((current) => [...current, ...page.items.filter((item) => !current.some((known) => known.id === item.id))]);
-      setRedemptionsNext(page.next);
-    } catch (caught) {
-      setError(caught);
-    }
-    setLoading(false);
-  };
 
   const nameOf = (reward_id: number): string => rewards.find((reward) => reward.id === reward_id)?.name ?? t('rewards.unknown_reward', { id: reward_id });
 
@@ -363,9 +328,9 @@ export function RewardsSection(props: {
           </table>
         </div>
       )}
-      {!loading && rewards_next !== null && (
+      {!loading && reward_list.next !== null && (
         <div class="form__actions">
-          <button type="button" class="button button--quiet" onClick={() => void loadMoreRewards()}>
+          <button type="button" class="button button--quiet" onClick={() => reward_list.loadMore()}>
             {t('loyalty.load_more')}
           </button>
         </div>
@@ -406,9 +371,9 @@ export function RewardsSection(props: {
         </div>
       )}
       {loading && <p class="muted">{t('app.loading')}</p>}
-      {!loading && redemptions_next !== null && (
+      {!loading && redemption_list.next !== null && (
         <div class="form__actions">
-          <button type="button" class="button button--quiet" data-testid="redemptions-more" onClick={() => void loadMoreRedemptions()}>
+          <button type="button" class="button button--quiet" data-testid="redemptions-more" onClick={() => redemption_list.loadMore()}>
             {t('loyalty.load_more')}
           </button>
         </div>

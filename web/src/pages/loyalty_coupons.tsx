@@ -5,8 +5,8 @@
 // validity as calendar days in the browser's zone, the last day included; 409 for a code in use and
 // 422 field errors shown next to their fields); and "Check a code": whether a member may use a code
 // now, with the server's reason when not.
-import { useEffect, useState } from 'preact/hooks';
-import { ApiError, isAbort } from '../api/client';
+import { useState } from 'preact/hooks';
+import { ApiError } from '../api/client';
 import { checkCoupon, createCoupon, fetchCoupons, kCouponKinds, updateCoupon, type Coupon, type CouponCheck } from '../api/programme';
 import { FieldMessage, fieldErrors, formatDate } from '../components/contact_bits';
 import { Field, FormError, Notice, inputValue } from '../components/form';
@@ -19,6 +19,7 @@ import { browserZone, couponOfDraft, couponState, couponValueText, kNewCoupon, w
 import { PageHeading } from '../page_heading';
 import { Link } from '../router';
 import { useSession } from '../session';
+import { usePagedList } from '../use_paged_list';
 
 const kKindKeys: Readonly<Record<string, MessageKey>> = {
   points: 'coupon.kind.points',
@@ -243,44 +244,8 @@ export function LoyaltyCouponsPage() {
   const { can } = useSession();
   const manage = can('loyalty', 'admin');
   const [include_inactive, setIncludeInactive] = useState(false);
-  const [items, setItems] = useState<Coupon[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
-  const [generation, setGeneration] = useState(0);
+  const { items, next, loading, error, setError, loadMore, reload } = usePagedList((cursor, signal) => fetchCoupons({ include_inactive }, cursor, signal), [include_inactive]);
   const [notice, setNotice] = useState<string | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    fetchCoupons({ include_inactive }, null, controller.signal).then(
-      (page) => {
-        setItems(page.items);
-        setNext(page.next);
-        setError(null);
-        setLoading(false);
-      },
-      (caught: unknown) => {
-        if (isAbort(caught)) return;
-        setError(caught);
-        setLoading(false);
-      },
-    );
-    return () => controller.abort();
-  }, [include_inactive, generation]);
-
-  const loadMore = async () => {
-    if (next === null) return;
-    setLoading(true);
-    try {
-      const page = await fetchCoupons({ include_inactive }, next);
-      setItems((current) => [...current, ...page.items.filter((item) => !current.some((known) => known.id === item.id))]);
-      setNext(page.next);
-    } catch (caught) {
-      setError(caught);
-    }
-    setLoading(false);
-  };
 
   const toggle = async (coupon: Coupon) => {
     setError(null);
@@ -291,7 +256,7 @@ export function LoyaltyCouponsPage() {
     } catch (caught) {
       setError(caught);
     }
-    setGeneration((value) => value + 1);
+    reload();
   };
 
   const now_ms = Date.now();
@@ -302,7 +267,7 @@ export function LoyaltyCouponsPage() {
         <CreateCouponForm
           onCreated={(coupon) => {
             setNotice(t('coupons.created', { code: coupon.code }));
-            setGeneration((value) => value + 1);
+            reload();
           }}
         />
       )}
@@ -319,12 +284,12 @@ export function LoyaltyCouponsPage() {
             />{' '}
             {t('coupons.include_inactive')}
           </label>
-          <button type="button" class="button button--quiet" onClick={() => setGeneration((value) => value + 1)}>
+          <button type="button" class="button button--quiet" onClick={reload}>
             {t('app.refresh')}
           </button>
         </div>
         {notice !== null && <Notice testid="coupons-notice">{notice}</Notice>}
-        {error !== null && <ProblemAlert error={error} onRetry={() => setGeneration((value) => value + 1)} />}
+        {error !== null && <ProblemAlert error={error} onRetry={reload} />}
         {items.length === 0 && !loading && error === null && <p class="muted">{t('coupons.empty')}</p>}
         {items.length > 0 && (
           <div class="table-wrap">
@@ -354,7 +319,7 @@ export function LoyaltyCouponsPage() {
         {loading && <p class="muted">{t('app.loading')}</p>}
         {!loading && next !== null && (
           <div class="form__actions">
-            <button type="button" class="button button--quiet" data-testid="coupons-more" onClick={() => void loadMore()}>
+            <button type="button" class="button button--quiet" data-testid="coupons-more" onClick={() => loadMore()}>
               {t('loyalty.load_more')}
             </button>
           </div>

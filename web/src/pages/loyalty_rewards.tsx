@@ -5,8 +5,7 @@
 // and last day in the browser's zone, whether it is offered; 422 field errors shown next to their
 // fields); per row "Edit" (the same form, sending only what changed: a stock change is one field)
 // and Activate/Deactivate.
-import { useEffect, useState } from 'preact/hooks';
-import { isAbort } from '../api/client';
+import { useState } from 'preact/hooks';
 import { formatPoints } from '../api/loyalty';
 import { createReward, fetchRewards, kRewardKinds, updateReward, type Reward } from '../api/rewards';
 import { FieldMessage, fieldErrors } from '../components/contact_bits';
@@ -20,6 +19,7 @@ import { browserZone } from '../loyalty_logic';
 import { PageHeading } from '../page_heading';
 import { draftOfReward, kNewReward, pointsPhrase, rewardOfDraft, rewardPatchOfDraft, rewardState, rewardWindowText, stockText, type RewardDraft } from '../rewards_logic';
 import { useSession } from '../session';
+import { usePagedList } from '../use_paged_list';
 
 type TextField = Exclude<keyof RewardDraft, 'active'>;
 
@@ -214,45 +214,9 @@ export function LoyaltyRewardsPage() {
   const { can } = useSession();
   const manage = can('loyalty', 'admin');
   const [include_inactive, setIncludeInactive] = useState(false);
-  const [items, setItems] = useState<Reward[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
-  const [generation, setGeneration] = useState(0);
+  const { items, next, loading, error, setError, loadMore, reload } = usePagedList((cursor, signal) => fetchRewards({ include_inactive }, cursor, signal), [include_inactive]);
   const [notice, setNotice] = useState<string | null>(null);
   const [editing, setEditing] = useState<Reward | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    fetchRewards({ include_inactive }, null, controller.signal).then(
-      (page) => {
-        setItems(page.items);
-        setNext(page.next);
-        setError(null);
-        setLoading(false);
-      },
-      (caught: unknown) => {
-        if (isAbort(caught)) return;
-        setError(caught);
-        setLoading(false);
-      },
-    );
-    return () => controller.abort();
-  }, [include_inactive, generation]);
-
-  const loadMore = async () => {
-    if (next === null) return;
-    setLoading(true);
-    try {
-      const page = await fetchRewards({ include_inactive }, next);
-      setItems((current) => [...current, ...page.items.filter((item) => !current.some((known) => known.id === item.id))]);
-      setNext(page.next);
-    } catch (caught) {
-      setError(caught);
-    }
-    setLoading(false);
-  };
 
   const toggle = async (reward: Reward) => {
     setError(null);
@@ -263,7 +227,7 @@ export function LoyaltyRewardsPage() {
     } catch (caught) {
       setError(caught);
     }
-    setGeneration((value) => value + 1);
+    reload();
   };
 
   const now_ms = Date.now();
@@ -279,7 +243,7 @@ export function LoyaltyRewardsPage() {
             reward={null}
             onDone={(reward) => {
               setNotice(t('rewards.created', { name: reward.name }));
-              setGeneration((value) => value + 1);
+              reload();
             }}
           />
         </section>
@@ -296,12 +260,12 @@ export function LoyaltyRewardsPage() {
             />{' '}
             {t('rewards.include_inactive')}
           </label>
-          <button type="button" class="button button--quiet" onClick={() => setGeneration((value) => value + 1)}>
+          <button type="button" class="button button--quiet" onClick={reload}>
             {t('app.refresh')}
           </button>
         </div>
         {notice !== null && <Notice testid="rewards-notice">{notice}</Notice>}
-        {error !== null && <ProblemAlert error={error} onRetry={() => setGeneration((value) => value + 1)} />}
+        {error !== null && <ProblemAlert error={error} onRetry={reload} />}
         {items.length === 0 && !loading && error === null && <p class="muted">{t('rewards.empty')}</p>}
         {items.length > 0 && (
           <div class="table-wrap">
@@ -339,14 +303,14 @@ export function LoyaltyRewardsPage() {
             onDone={(reward) => {
               setEditing(null);
               setNotice(t('rewards.saved', { name: reward.name }));
-              setGeneration((value) => value + 1);
+              reload();
             }}
           />
         )}
         {loading && <p class="muted">{t('app.loading')}</p>}
         {!loading && next !== null && (
           <div class="form__actions">
-            <button type="button" class="button button--quiet" data-testid="rewards-more" onClick={() => void loadMore()}>
+            <button type="button" class="button button--quiet" data-testid="rewards-more" onClick={() => loadMore()}>
               {t('loyalty.load_more')}
             </button>
           </div>
