@@ -4,6 +4,8 @@
 #include <limits>
 #include <string>
 
+#include "sql/stored_values.h"
+
 #include "rapport/base/limits.h"
 
 namespace rapport::store {
@@ -42,15 +44,9 @@ Result<domain::Role> RoleFromColumn(const SqlRow& row, int column, std::string_v
   const std::string_view name = row.Text(column);
   const std::optional<domain::Role> role = domain::ParseRole(name);
   if (!role) {
-    return DataLoss(std::string(table) + " row holds the unknown role '" + std::string(name) +
-                    "'; it was written by hand or by a newer release");
+    return UnknownStoredValue(table, "role", name);
   }
   return *role;
-}
-
-std::optional<Timestamp> OptionalTimestamp(const SqlRow& row, int column) {
-  if (row.IsNull(column)) return std::nullopt;
-  return FromUnixMicros(row.Int(column));
 }
 
 // Column order of user_* queries (queries/*/accounts.sql).

@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "sql/stored_values.h"
+
 #include "rapport/base/limits.h"
 #include "rapport/domain/contact_rules.h"
 
@@ -41,25 +43,6 @@ int ClampPageSize(int limit) { return std::clamp(limit, 1, limits::kPageSizeMax)
 
 SqlParam OptionalMicros(const std::optional<Timestamp>& at) {
   return at ? SqlParam(ToUnixMicros(*at)) : SqlParam(SqlNull{});
-}
-
-std::optional<Timestamp> OptionalTimestamp(const SqlRow& row, int column) {
-  if (row.IsNull(column)) return std::nullopt;
-  return FromUnixMicros(row.Int(column));
-}
-
-// A stored enum name the domain does not know was written by hand or by a
-// newer release: the row cannot be read faithfully.
-template <typename Enum>
-Result<Enum> EnumFromColumn(const SqlRow& row, int column, std::string_view table,
-                            std::optional<Enum> (*parse)(std::string_view)) {
-  const std::string_view name = row.Text(column);
-  const std::optional<Enum> value = parse(name);
-  if (!value) {
-    return DataLoss(std::string(table) + " row holds the unknown value '" + std::string(name) +
-                    "'; it was written by hand or by a newer release");
-  }
-  return *value;
 }
 
 // Column order of note_get / note_list.

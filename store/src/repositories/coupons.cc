@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "sql/stored_values.h"
+
 #include "rapport/base/limits.h"
 
 namespace rapport::store {
@@ -20,16 +22,6 @@ SqlParam OptionalInt(const std::optional<std::int64_t>& value) {
 
 SqlParam OptionalMicros(const std::optional<Timestamp>& at) {
   return at ? SqlParam(ToUnixMicros(*at)) : SqlParam(SqlNull{});
-}
-
-std::optional<std::int64_t> OptionalIntColumn(const SqlRow& row, int column) {
-  if (row.IsNull(column)) return std::nullopt;
-  return row.Int(column);
-}
-
-std::optional<Timestamp> OptionalTimestamp(const SqlRow& row, int column) {
-  if (row.IsNull(column)) return std::nullopt;
-  return FromUnixMicros(row.Int(column));
 }
 
 Status ValidateLength(std::string_view what, std::string_view text, std::size_t min, std::size_t max) {
@@ -98,8 +90,7 @@ Result<app::Coupon> CouponFromRow(const SqlRow& row) {
   coupon.name = std::string(row.Text(2));
   const std::optional<app::CouponKind> kind = app::ParseCouponKind(row.Text(3));
   if (!kind) {
-    return DataLoss("coupons row holds the unknown kind '" + std::string(row.Text(3)) +
-                    "'; it was written by hand or by a newer release");
+    return UnknownStoredValue("coupons", "kind", row.Text(3));
   }
   coupon.kind = *kind;
   coupon.points = Points(row.Int(4));

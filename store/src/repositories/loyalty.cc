@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "repositories/purchase_rows.h"
+#include "sql/stored_values.h"
 
 #include "rapport/base/limits.h"
 
@@ -50,23 +51,6 @@ SqlParam OptionalId(const std::optional<Id>& id) {
   } else {
     return id->value();
   }
-}
-
-std::optional<Timestamp> OptionalTimestamp(const SqlRow& row, int column) {
-  if (row.IsNull(column)) return std::nullopt;
-  return FromUnixMicros(row.Int(column));
-}
-
-template <typename Enum>
-Result<Enum> EnumFromColumn(const SqlRow& row, int column, std::string_view table,
-                            std::optional<Enum> (*parse)(std::string_view)) {
-  const std::string_view name = row.Text(column);
-  const std::optional<Enum> value = parse(name);
-  if (!value) {
-    return DataLoss(std::string(table) + " row holds the unknown value '" + std::string(name) +
-                    "'; it was written by hand or by a newer release");
-  }
-  return *value;
 }
 
 int Clamp(int limit, int limit_max) { return std::clamp(limit, 1, limit_max); }

@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "sql/stored_values.h"
+
 namespace rapport::store {
 namespace {
 
@@ -42,8 +44,7 @@ Result<app::Referral> ReferralFromRow(const SqlRow& row) {
   referral.referred_at = FromUnixMicros(row.Int(4));
   const std::optional<app::ReferralState> state = app::ParseReferralState(row.Text(5));
   if (!state) {
-    return DataLoss("referrals row holds the unknown state '" + std::string(row.Text(5)) +
-                    "'; it was written by hand or by a newer release");
+    return UnknownStoredValue("referrals", "state", row.Text(5));
   }
   referral.state = *state;
   if (!row.IsNull(6)) referral.purchase_id = PurchaseId(row.Int(6));

@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "sql/stored_values.h"
+
 namespace rapport::store {
 namespace {
 
@@ -17,16 +19,6 @@ SqlParam OptionalInt(const std::optional<std::int64_t>& value) {
 
 SqlParam OptionalMicros(const std::optional<Timestamp>& at) {
   return at ? SqlParam(ToUnixMicros(*at)) : SqlParam(SqlNull{});
-}
-
-std::optional<std::int64_t> OptionalIntColumn(const SqlRow& row, int column) {
-  if (row.IsNull(column)) return std::nullopt;
-  return row.Int(column);
-}
-
-std::optional<Timestamp> OptionalTimestamp(const SqlRow& row, int column) {
-  if (row.IsNull(column)) return std::nullopt;
-  return FromUnixMicros(row.Int(column));
 }
 
 Status ValidateText(std::string_view what, std::string_view text) {
@@ -56,8 +48,7 @@ Result<app::Reward> RewardFromRow(const SqlRow& row) {
   reward.description = std::string(row.Text(2));
   const std::optional<app::RewardKind> kind = app::ParseRewardKind(row.Text(3));
   if (!kind) {
-    return DataLoss("rewards row holds the unknown kind '" + std::string(row.Text(3)) +
-                    "'; it was written by hand or by a newer release");
+    return UnknownStoredValue("rewards", "kind", row.Text(3));
   }
   reward.kind = *kind;
   reward.points_price = Points(row.Int(4));
@@ -80,8 +71,7 @@ Result<app::Redemption> RedemptionFromRow(const SqlRow& row) {
   redemption.points = Points(row.Int(4));
   const std::optional<app::RedemptionState> state = app::ParseRedemptionState(row.Text(5));
   if (!state) {
-    return DataLoss("redemptions row holds the unknown state '" + std::string(row.Text(5)) +
-                    "'; it was written by hand or by a newer release");
+    return UnknownStoredValue("redemptions", "state", row.Text(5));
   }
   redemption.state = *state;
   redemption.transaction_id = row.Int(6);

@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "sql/stored_values.h"
+
 #include "rapport/domain/loyalty.h"
 
 namespace rapport::store {
@@ -13,11 +15,6 @@ constexpr std::size_t kMonthDaysMax = 366;  // every day of a year: more is a ca
 
 SqlParam OptionalMicros(const std::optional<Timestamp>& at) {
   return at ? SqlParam(ToUnixMicros(*at)) : SqlParam(SqlNull{});
-}
-
-std::optional<Timestamp> OptionalTimestamp(const SqlRow& row, int column) {
-  if (row.IsNull(column)) return std::nullopt;
-  return FromUnixMicros(row.Int(column));
 }
 
 app::MemberTier MemberTierFromRow(const SqlRow& row) {
