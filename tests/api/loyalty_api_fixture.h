@@ -2,7 +2,9 @@
 // in a temp directory, the access service (tokens not rate limited), every
 // use case, the real routes on a free port, tokens for a manager, an agent and
 // an analyst, and one contact ("Ada"). The clock stands at `now` until a test
-// moves it.
+// moves it. Also what the loyalty, programme and reward tests share: JSON
+// reading, a problem's field errors, and the checks of a tag's permission
+// table and OpenAPI operations.
 //
 // Thread safety: a GoogleTest fixture, used from the test's thread.
 #pragma once
@@ -11,8 +13,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -22,12 +28,51 @@
 
 #include "http_client.h"
 #include "relationship_services.h"
+#include "router.h"
+#include "routes/routes.h"
 #include "server_testing.h"
 
 #include "rapport/app/access_service.h"
 #include "rapport/store/open_store.h"
 
 namespace rapport::api_test {
+
+inline rapidjson::Document Parse(const std::string& body) {
+  rapidjson::Document document;
+  document.Parse(body.c_str());
+  EXPECT_FALSE(document.HasParseError()) << body.substr(0, 300);
+  return document;
+}
+
+inline std::string Text(const rapidjson::Value& value) {
+  return value.IsString() ? value.GetString() : "<not a string>";
+}
+
+// Whether the problem's `member` ("errors" or "problems") names `field`.
+inline bool NamesField(const rapidjson::Document& problem, const char* member, const std::string& field) {
+  if (!problem.HasMember(member) || !problem[member].IsArray()) return false;
+  for (const auto& error : problem[member].GetArray()) {
+    if (Text(error["field"]) == field) return true;
+  }
+  return false;
+}
+
+// A route of the loyalty resource whose one OpenAPI tag is `tag`.
+inline bool IsTaggedLoyaltyRoute(const http::Route& route, std::string_view tag) {
+  return route.permission.kind == app::Permission::Kind::kGranted &&
+         route.permission.resource == domain::Resource::kLoyalty &&
+         route.operation.tags == std::vector<std::string>{std::string(tag)};
+}
+
+// One row of a permission table: the pattern the router serves, a target and
+// body that call it, and whether `loyalty: read` suffices.
+struct PermissionRow {
+  std::string method;
+  std::string pattern;
+  std::string target;
+  std::string body;
+  bool read = false;
+};
 
 class LoyaltyApiFixture : public ::testing::Test {
  protected:
@@ -90,6 +135,77 @@ class LoyaltyApiFixture : public ::testing::Test {
     if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
     for (const auto& header : extra) headers.push_back(header);
     return client.Send(method, target, headers, body);
+  }
+
+  // `rows` list exactly the loyalty routes tagged `tag`; agents and analysts
+  // may call the read rows and get 403 from the others; the manager may call
+  // every row.
+  void ExpectPermissionTable(std::string_view tag, const std::vector<PermissionRow>& rows) {
+    http::Router router;
+    http::RegisterAllRoutes(router);
+    std::set<std::string> served;
+    for (const http::Route& route : router.routes()) {
+      if (IsTaggedLoyaltyRoute(route, tag)) {
+        served.insert(std::string(http::MethodName(route.method)) + " " + route.pattern);
+      }
+    }
+    std::set<std::string> listed;
+    for (const PermissionRow& row : rows) listed.insert(row.method + " " + row.pattern);
+    EXPECT_EQ(listed, served);
+
+    const std::map<std::string, const std::string*> readers = {{"agent", &agent_}, {"analyst", &analyst_}};
+    for (const PermissionRow& row : rows) {
+      for (const auto& [name, token] : readers) {
+        SCOPED_TRACE(row.method + " " + row.target + " as " + name);
+        const HttpResult result = Call(row.method, row.target, row.body, token);
+        EXPECT_EQ(result.status, row.read ? 200 : 403) << result.body;
+      }
+      SCOPED_TRACE(row.method + " " + row.target + " as manager");
+      const HttpResult result = Call(row.method, row.target, row.body);
+      EXPECT_TRUE(result.status == 200 || result.status == 201) << result.status << " " << result.body;
+    }
+  }
+
+  // Every loyalty route tagged `tag` is in the OpenAPI document under that
+  // tag with a success schema, and has a request body unless it is a GET or
+  // `bodyless(pattern)`. Returns how many operations it checked.
+  int ExpectDescribedInOpenApi(std::string_view tag, const std::function<bool(std::string_view)>& bodyless) {
+    int described = 0;
+    const HttpResult result = Call("GET", "/api/v1/openapi.json");
+    EXPECT_EQ(result.status, 200);
+    const rapidjson::Document document = Parse(result.body);
+    if (!document.IsObject()) {
+      ADD_FAILURE() << "the OpenAPI document is not an object";
+      return described;
+    }
+    http::Router router;
+    http::RegisterAllRoutes(router);
+    for (const http::Route& route : router.routes()) {
+      if (!IsTaggedLoyaltyRoute(route, tag)) continue;
+      const std::string method = http::ToLowerAscii(http::MethodName(route.method));
+      SCOPED_TRACE(method + " " + route.pattern);
+      if (!document["paths"].HasMember(route.pattern.c_str())) {
+        ADD_FAILURE() << "not in the document";
+        continue;
+      }
+      const auto& operation = document["paths"][route.pattern.c_str()][method.c_str()];
+      if (!operation.IsObject()) {
+        ADD_FAILURE() << "no operation";
+        continue;
+      }
+      EXPECT_EQ(Text(operation["tags"][0]), std::string(tag));
+      bool has_success_schema = false;
+      for (const auto& response : operation["responses"].GetObject()) {
+        const std::string status = response.name.GetString();
+        if (status.starts_with('2')) {
+          has_success_schema = response.value["content"]["application/json"].HasMember("schema");
+        }
+      }
+      EXPECT_TRUE(has_success_schema);
+      if (method != "get" && !bodyless(route.pattern)) EXPECT_TRUE(operation.HasMember("requestBody"));
+      ++described;
+    }
+    return described;
   }
 
   std::int64_t CreateContact(const std::string& name) {

@@ -43,24 +43,6 @@ constexpr std::int64_t kNowUnixSeconds = 1'772'366'400;
 constexpr std::string_view kMorning = "2026-03-01T09:30:00Z";
 constexpr std::string_view kMorningAnswered = "2026-03-01T09:30:00.000000Z";  // as the API writes times
 
-rapidjson::Document Parse(const std::string& body) {
-  rapidjson::Document document;
-  document.Parse(body.c_str());
-  EXPECT_FALSE(document.HasParseError()) << body.substr(0, 300);
-  return document;
-}
-
-std::string Text(const rapidjson::Value& value) { return value.IsString() ? value.GetString() : "<not a string>"; }
-
-// The member of `field` in a problem's errors (or problems), or "" when absent.
-bool NamesField(const rapidjson::Document& problem, const char* member, const std::string& field) {
-  if (!problem.HasMember(member) || !problem[member].IsArray()) return false;
-  for (const auto& error : problem[member].GetArray()) {
-    if (Text(error["field"]) == field) return true;
-  }
-  return false;
-}
-
 class LoyaltyApiTest : public LoyaltyApiFixture {
  protected:
   LoyaltyApiTest() : LoyaltyApiFixture("loyalty-api", FromUnixMicros(kNowUnixSeconds * 1'000'000)) {}
@@ -503,14 +485,7 @@ TEST_F(LoyaltyApiTest, TheStatementOfAccountPagesNewestFirstWithoutGaps) {
 TEST_F(LoyaltyApiTest, AgentsAndAnalystsReadManagersDoEverything) {
   const std::int64_t purchase = Purchase(1'000)["purchase"]["id"].GetInt64();
   const std::string contact = std::to_string(contact_);
-  struct Row {
-    std::string method;
-    std::string pattern;
-    std::string target;
-    std::string body;
-    bool read;  // loyalty read suffices
-  };
-  const std::vector<Row> rows = {
+  const std::vector<PermissionRow> rows = {
       {"POST", "/api/v1/purchases", "/api/v1/purchases", PurchaseBody(500), false},
       {"POST", "/api/v1/purchases/import", "/api/v1/purchases/import",
        PurchaseBody(500, R"(,"external_id":"matrix-import")"), false},
@@ -528,68 +503,13 @@ TEST_F(LoyaltyApiTest, AgentsAndAnalystsReadManagersDoEverything) {
       {"GET", "/api/v1/loyalty/check", "/api/v1/loyalty/check", "", false},
   };
 
-  // The table lists every loyalty route the server has.
-  http::Router router;
-  http::RegisterAllRoutes(router);
-  std::set<std::string> served;
-  for (const http::Route& route : router.routes()) {
-    // The rewards and programme routes (tags "rewards", "programme") have tables of their own in
-    // reward_api_test.cc and programme_api_test.cc.
-    if (route.permission.kind == app::Permission::Kind::kGranted &&
-        route.permission.resource == domain::Resource::kLoyalty &&
-        route.operation.tags == std::vector<std::string>{"loyalty"}) {
-      served.insert(std::string(http::MethodName(route.method)) + " " + route.pattern);
-    }
-  }
-  std::set<std::string> listed;
-  for (const Row& row : rows) listed.insert(row.method + " " + row.pattern);
-  EXPECT_EQ(listed, served);
-
-  const std::map<std::string, const std::string*> readers = {{"agent", &agent_}, {"analyst", &analyst_}};
-  for (const Row& row : rows) {
-    for (const auto& [name, token] : readers) {
-      SCOPED_TRACE(row.method + " " + row.target + " as " + name);
-      const HttpResult result = Call(row.method, row.target, row.body, token);
-      if (row.read) {
-        EXPECT_EQ(result.status, 200) << result.body;
-      } else {
-        EXPECT_EQ(result.status, 403) << result.body;
-      }
-    }
-    SCOPED_TRACE(row.method + " " + row.target + " as manager");
-    const HttpResult result = Call(row.method, row.target, row.body);
-    EXPECT_TRUE(result.status == 200 || result.status == 201) << result.status << " " << result.body;
-  }
+  // The rewards and programme routes (tags "rewards", "programme") have tables of their own in
+  // reward_api_test.cc and programme_api_test.cc.
+  ExpectPermissionTable("loyalty", rows);
 }
 
 TEST_F(LoyaltyApiTest, TheOpenApiDocumentDescribesEveryLoyaltyOperation) {
-  const HttpResult result = Call("GET", "/api/v1/openapi.json");
-  ASSERT_EQ(result.status, 200);
-  const rapidjson::Document document = Parse(result.body);
-  ASSERT_TRUE(document.IsObject());
-  http::Router router;
-  http::RegisterAllRoutes(router);
-  int described = 0;
-  for (const http::Route& route : router.routes()) {
-    if (route.permission.resource != domain::Resource::kLoyalty) continue;
-    if (route.operation.tags != std::vector<std::string>{"loyalty"}) continue;  // reward_ and programme_api_test.cc
-    const std::string method = http::ToLowerAscii(http::MethodName(route.method));
-    SCOPED_TRACE(method + " " + route.pattern);
-    ASSERT_TRUE(document["paths"].HasMember(route.pattern.c_str()));
-    const auto& operation = document["paths"][route.pattern.c_str()][method.c_str()];
-    ASSERT_TRUE(operation.IsObject());
-    EXPECT_EQ(Text(operation["tags"][0]), "loyalty");
-    bool has_success_schema = false;
-    for (const auto& response : operation["responses"].GetObject()) {
-      const std::string status = response.name.GetString();
-      if (status.starts_with('2'))
-        has_success_schema = response.value["content"]["application/json"].HasMember("schema");
-    }
-    EXPECT_TRUE(has_success_schema);
-    if (method != "get") EXPECT_TRUE(operation.HasMember("requestBody"));
-    ++described;
-  }
-  EXPECT_EQ(described, 11);
+  EXPECT_EQ(ExpectDescribedInOpenApi("loyalty", [](std::string_view) { return false; }), 11);
 }
 
 }  // namespace

@@ -36,29 +36,6 @@ namespace {
 constexpr std::int64_t kNowUnixSeconds = 1'772'366'400;  // 2026-03-01T12:00:00Z
 constexpr std::string_view kMorning = "2026-03-01T09:30:00Z";
 
-rapidjson::Document Parse(const std::string& body) {
-  rapidjson::Document document;
-  document.Parse(body.c_str());
-  EXPECT_FALSE(document.HasParseError()) << body.substr(0, 300);
-  return document;
-}
-
-std::string Text(const rapidjson::Value& value) { return value.IsString() ? value.GetString() : "<not a string>"; }
-
-bool NamesField(const rapidjson::Document& problem, const char* member, const std::string& field) {
-  if (!problem.HasMember(member) || !problem[member].IsArray()) return false;
-  for (const auto& error : problem[member].GetArray()) {
-    if (Text(error["field"]) == field) return true;
-  }
-  return false;
-}
-
-bool IsProgrammeRoute(const http::Route& route) {
-  return route.permission.kind == app::Permission::Kind::kGranted &&
-         route.permission.resource == domain::Resource::kLoyalty &&
-         route.operation.tags == std::vector<std::string>{"programme"};
-}
-
 // Two tiers in EUR by spend: silver from 100.00, gold from 500.00.
 constexpr std::string_view kTiers =
     R"("tiers":{"tiers":[{"key":"silver","name":"Silver","min_spend_minor":10000,"min_purchases":0,)"
@@ -655,14 +632,7 @@ TEST_F(ProgrammeApiTest, AgentsAndAnalystsReadManagersDoEverything) {
   const std::string code = ReferralCode(contact_);
   const std::string contact = std::to_string(contact_);
   const std::int64_t newcomer = CreateContact("Grace");
-  struct Row {
-    std::string method;
-    std::string pattern;
-    std::string target;
-    std::string body;
-    bool read;  // loyalty read suffices
-  };
-  const std::vector<Row> rows = {
+  const std::vector<PermissionRow> rows = {
       {"GET", "/api/v1/coupons", "/api/v1/coupons", "", true},
       {"POST", "/api/v1/coupons", "/api/v1/coupons", R"({"name":"Cap","kind":"points","points":5})", false},
       {"GET", "/api/v1/coupons/check", "/api/v1/coupons/check?code=X&contact_id=" + contact, "", true},
@@ -676,60 +646,15 @@ TEST_F(ProgrammeApiTest, AgentsAndAnalystsReadManagersDoEverything) {
       {"GET", "/api/v1/loyalty/tiers", "/api/v1/loyalty/tiers", "", true},
   };
 
-  // The table lists every programme route the server has.
-  http::Router router;
-  http::RegisterAllRoutes(router);
-  std::set<std::string> served;
-  for (const http::Route& route : router.routes()) {
-    if (IsProgrammeRoute(route)) served.insert(std::string(http::MethodName(route.method)) + " " + route.pattern);
-  }
-  std::set<std::string> listed;
-  for (const Row& row : rows) listed.insert(row.method + " " + row.pattern);
-  EXPECT_EQ(listed, served);
-
-  const std::map<std::string, const std::string*> readers = {{"agent", &agent_}, {"analyst", &analyst_}};
-  for (const Row& row : rows) {
-    for (const auto& [name, token] : readers) {
-      SCOPED_TRACE(row.method + " " + row.target + " as " + name);
-      const HttpResult result = Call(row.method, row.target, row.body, token);
-      EXPECT_EQ(result.status, row.read ? 200 : 403) << result.body;
-    }
-    SCOPED_TRACE(row.method + " " + row.target + " as manager");
-    const HttpResult result = Call(row.method, row.target, row.body);
-    EXPECT_TRUE(result.status == 200 || result.status == 201) << result.status << " " << result.body;
-  }
+  ExpectPermissionTable("programme", rows);
 }
 
 TEST_F(ProgrammeApiTest, TheOpenApiDocumentDescribesEveryProgrammeOperation) {
-  const HttpResult result = Call("GET", "/api/v1/openapi.json");
-  ASSERT_EQ(result.status, 200);
-  const rapidjson::Document document = Parse(result.body);
-  ASSERT_TRUE(document.IsObject());
-  http::Router router;
-  http::RegisterAllRoutes(router);
-  int described = 0;
-  for (const http::Route& route : router.routes()) {
-    if (!IsProgrammeRoute(route)) continue;
-    const std::string method = http::ToLowerAscii(http::MethodName(route.method));
-    SCOPED_TRACE(method + " " + route.pattern);
-    ASSERT_TRUE(document["paths"].HasMember(route.pattern.c_str()));
-    const auto& operation = document["paths"][route.pattern.c_str()][method.c_str()];
-    ASSERT_TRUE(operation.IsObject());
-    EXPECT_EQ(Text(operation["tags"][0]), "programme");
-    bool has_success_schema = false;
-    for (const auto& response : operation["responses"].GetObject()) {
-      const std::string status = response.name.GetString();
-      if (status.starts_with('2'))
-        has_success_schema = response.value["content"]["application/json"].HasMember("schema");
-    }
-    EXPECT_TRUE(has_success_schema);
-    if (method != "get" && !route.pattern.ends_with("/referral-code")) {
-      EXPECT_TRUE(operation.HasMember("requestBody"));
-    }
-    ++described;
-  }
-  EXPECT_EQ(described, 9);
+  EXPECT_EQ(ExpectDescribedInOpenApi("programme",
+                                     [](std::string_view pattern) { return pattern.ends_with("/referral-code"); }),
+            9);
   // The changed loyalty schemas name the new members.
+  const HttpResult result = Call("GET", "/api/v1/openapi.json");
   const std::string purchase = result.body.substr(result.body.find("\"recordPurchase\""), 20'000);
   EXPECT_NE(purchase.find("\"coupon_code\""), std::string::npos);
   EXPECT_NE(purchase.find("\"bonuses\""), std::string::npos);

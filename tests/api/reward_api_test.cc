@@ -39,29 +39,6 @@ using domain::Role;
 
 constexpr std::int64_t kNowUnixSeconds = 1'772'366'400;  // 2026-03-01T12:00:00Z
 
-rapidjson::Document Parse(const std::string& body) {
-  rapidjson::Document document;
-  document.Parse(body.c_str());
-  EXPECT_FALSE(document.HasParseError()) << body.substr(0, 300);
-  return document;
-}
-
-std::string Text(const rapidjson::Value& value) { return value.IsString() ? value.GetString() : "<not a string>"; }
-
-bool NamesField(const rapidjson::Document& problem, const std::string& field) {
-  if (!problem.HasMember("errors") || !problem["errors"].IsArray()) return false;
-  for (const auto& error : problem["errors"].GetArray()) {
-    if (Text(error["field"]) == field) return true;
-  }
-  return false;
-}
-
-bool IsRewardsRoute(const http::Route& route) {
-  return route.permission.kind == app::Permission::Kind::kGranted &&
-         route.permission.resource == domain::Resource::kLoyalty &&
-         route.operation.tags == std::vector<std::string>{"rewards"};
-}
-
 class RewardApiTest : public LoyaltyApiFixture {
  protected:
   RewardApiTest() : LoyaltyApiFixture("reward-api", FromUnixMicros(kNowUnixSeconds * 1'000'000)) {}
@@ -189,13 +166,13 @@ TEST_F(RewardApiTest, BadRewardBodiesNameTheirField) {
     EXPECT_EQ(result.status, test.status) << result.body;
     const rapidjson::Document problem = Parse(result.body);
     EXPECT_EQ(Text(problem["code"]), test.code);
-    EXPECT_TRUE(NamesField(problem, test.field)) << result.body;
+    EXPECT_TRUE(NamesField(problem, "errors", test.field)) << result.body;
   }
   EXPECT_EQ(Call("POST", "/api/v1/rewards", "[1]").status, 400);
   const std::int64_t id = CreateReward(10);
   const HttpResult patched = Call("PATCH", "/api/v1/rewards/" + std::to_string(id), R"({"points_price":-5})");
   EXPECT_EQ(patched.status, 422) << patched.body;
-  EXPECT_TRUE(NamesField(Parse(patched.body), "points_price"));
+  EXPECT_TRUE(NamesField(Parse(patched.body), "errors", "points_price"));
 }
 
 TEST_F(RewardApiTest, RedeemReplayCancelAndList) {
@@ -273,10 +250,10 @@ TEST_F(RewardApiTest, EachRefusalHasItsCode) {
   HttpResult invalid = Call("POST", "/api/v1/redemptions", RedemptionBody(open, 101));
   EXPECT_EQ(invalid.status, 422) << invalid.body;
   EXPECT_EQ(Text(Parse(invalid.body)["code"]), "invalid_redemption");
-  EXPECT_TRUE(NamesField(Parse(invalid.body), "quantity"));
+  EXPECT_TRUE(NamesField(Parse(invalid.body), "errors", "quantity"));
   invalid = Call("POST", "/api/v1/redemptions", RedemptionBody(999));
   EXPECT_EQ(invalid.status, 422) << invalid.body;
-  EXPECT_TRUE(NamesField(Parse(invalid.body), "reward_id"));
+  EXPECT_TRUE(NamesField(Parse(invalid.body), "errors", "reward_id"));
   EXPECT_EQ(Call("POST", "/api/v1/redemptions", R"({"reward_id":1})").status, 400);
   EXPECT_EQ(
       Call("POST", "/api/v1/redemptions", R"({"contact_id":999,"reward_id":)" + std::to_string(open) + "}").status,
@@ -290,14 +267,7 @@ TEST_F(RewardApiTest, AgentsAndAnalystsReadManagersDoEverything) {
   ASSERT_EQ(redeemed.status, 201) << redeemed.body;
   const std::string redemption = std::to_string(Parse(redeemed.body)["redemption"]["id"].GetInt64());
   const std::string contact = std::to_string(contact_);
-  struct Row {
-    std::string method;
-    std::string pattern;
-    std::string target;
-    std::string body;
-    bool read;  // loyalty read suffices
-  };
-  const std::vector<Row> rows = {
+  const std::vector<PermissionRow> rows = {
       {"GET", "/api/v1/rewards", "/api/v1/rewards", "", true},
       {"POST", "/api/v1/rewards", "/api/v1/rewards", R"({"name":"Cap","points_price":5})", false},
       {"GET", "/api/v1/rewards/{reward_id}", "/api/v1/rewards/" + std::to_string(reward), "", true},
@@ -308,57 +278,12 @@ TEST_F(RewardApiTest, AgentsAndAnalystsReadManagersDoEverything) {
       {"GET", "/api/v1/contacts/{contact_id}/redemptions", "/api/v1/contacts/" + contact + "/redemptions", "", true},
   };
 
-  // The table lists every rewards route the server has.
-  http::Router router;
-  http::RegisterAllRoutes(router);
-  std::set<std::string> served;
-  for (const http::Route& route : router.routes()) {
-    if (IsRewardsRoute(route)) served.insert(std::string(http::MethodName(route.method)) + " " + route.pattern);
-  }
-  std::set<std::string> listed;
-  for (const Row& row : rows) listed.insert(row.method + " " + row.pattern);
-  EXPECT_EQ(listed, served);
-
-  const std::map<std::string, const std::string*> readers = {{"agent", &agent_}, {"analyst", &analyst_}};
-  for (const Row& row : rows) {
-    for (const auto& [name, token] : readers) {
-      SCOPED_TRACE(row.method + " " + row.target + " as " + name);
-      const HttpResult result = Call(row.method, row.target, row.body, token);
-      EXPECT_EQ(result.status, row.read ? 200 : 403) << result.body;
-    }
-    SCOPED_TRACE(row.method + " " + row.target + " as manager");
-    const HttpResult result = Call(row.method, row.target, row.body);
-    EXPECT_TRUE(result.status == 200 || result.status == 201) << result.status << " " << result.body;
-  }
+  ExpectPermissionTable("rewards", rows);
 }
 
 TEST_F(RewardApiTest, TheOpenApiDocumentDescribesEveryRewardsOperation) {
-  const HttpResult result = Call("GET", "/api/v1/openapi.json");
-  ASSERT_EQ(result.status, 200);
-  const rapidjson::Document document = Parse(result.body);
-  ASSERT_TRUE(document.IsObject());
-  http::Router router;
-  http::RegisterAllRoutes(router);
-  int described = 0;
-  for (const http::Route& route : router.routes()) {
-    if (!IsRewardsRoute(route)) continue;
-    const std::string method = http::ToLowerAscii(http::MethodName(route.method));
-    SCOPED_TRACE(method + " " + route.pattern);
-    ASSERT_TRUE(document["paths"].HasMember(route.pattern.c_str()));
-    const auto& operation = document["paths"][route.pattern.c_str()][method.c_str()];
-    ASSERT_TRUE(operation.IsObject());
-    EXPECT_EQ(Text(operation["tags"][0]), "rewards");
-    bool has_success_schema = false;
-    for (const auto& response : operation["responses"].GetObject()) {
-      const std::string status = response.name.GetString();
-      if (status.starts_with('2'))
-        has_success_schema = response.value["content"]["application/json"].HasMember("schema");
-    }
-    EXPECT_TRUE(has_success_schema);
-    if (method != "get" && !route.pattern.ends_with("/cancel")) EXPECT_TRUE(operation.HasMember("requestBody"));
-    ++described;
-  }
-  EXPECT_EQ(described, 7);
+  EXPECT_EQ(ExpectDescribedInOpenApi("rewards", [](std::string_view pattern) { return pattern.ends_with("/cancel"); }),
+            7);
 }
 
 }  // namespace
