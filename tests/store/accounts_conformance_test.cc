@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <optional>
 #include <thread>
-#include <type_traits>
 
 #include <gtest/gtest.h>
 
@@ -25,14 +24,8 @@ namespace {
 using testing::Backend;
 using testing::RawDatabase;
 
-const Timestamp kStart = FromUnixMicros(1'795'000'000'000'000);  // 2026-11-18
+const Timestamp kStart = testing::kStoreTestStart;  // 2026-11-18
 constexpr std::int64_t kMinuteUs = 60'000'000;
-
-Status StatusOf(const Status& status) { return status; }
-template <typename T>
-Status StatusOf(const Result<T>& result) {
-  return result.status();
-}
 
 app::NewUser MakeUser(std::string email, domain::Role role = domain::Role::kAgent) {
   return app::NewUser{std::move(email), "Ann Example", role, "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA", kStart};
@@ -67,57 +60,22 @@ app::AuditQuery Query(std::optional<std::int64_t> before_sequence, std::string a
   return query;
 }
 
-class AccountsConformance : public ::testing::TestWithParam<Backend> {
+class AccountsConformance : public testing::StoreConformanceTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == Backend::kPostgres) {
-      const std::optional<std::string> url = testing::PostgresTestUrl();
-      if (!url) GTEST_SKIP() << "RAPPORT_TEST_POSTGRES_URL is not set; PostgreSQL conformance skipped";
-      schema_ = std::make_unique<testing::PostgresSchema>(*url);
-      options_.database = schema_->url();
-    } else {
-      options_.database = directory_.path() + "/data/rapport.db";
-    }
-    options_.clock = &clock_;
-    options_.reader_pool_size = 4;
-    auto opened = OpenStore(options_);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened).value();
-  }
+  AccountsConformance() : StoreConformanceTest({.reader_pool_size = 4, .raw_connection = false}) {}
 
-  void TearDown() override {
-    if (store_) {
-      EXPECT_TRUE(store_->Close().ok());
-    }
-  }
-
-  bool IsPostgres() const { return GetParam() == Backend::kPostgres; }
-  std::unique_ptr<RawDatabase> Raw() const { return RawDatabase::Connect(GetParam(), options_.database); }
+  std::unique_ptr<RawDatabase> Raw() const { return Connect(); }
 
   // Runs `body(accounts writer)` in one write transaction and returns what it
   // returned (or the store's failure). A non-ok result rolls the body back.
   template <typename Body>
-  auto InWrite(Body&& body) -> std::invoke_result_t<Body, app::AccountsWriter&> {
-    using Outcome = std::invoke_result_t<Body, app::AccountsWriter&>;
-    std::optional<Outcome> outcome;
-    const Status status = store_->Write([&](app::WriteTransaction& tx) {
-      outcome.emplace(body(tx.AccountsOut()));
-      return StatusOf(*outcome);
-    });
-    if (!outcome) return status;
-    return std::move(*outcome);
+  auto InWrite(Body&& body) {
+    return InWriteTransaction([&](app::WriteTransaction& tx) { return body(tx.AccountsOut()); });
   }
 
   template <typename Body>
-  auto InRead(Body&& body) -> std::invoke_result_t<Body, app::AccountsReader&> {
-    using Outcome = std::invoke_result_t<Body, app::AccountsReader&>;
-    std::optional<Outcome> outcome;
-    const Status status = store_->Read([&](app::ReadTransaction& tx) {
-      outcome.emplace(body(tx.Accounts()));
-      return StatusOf(*outcome);
-    });
-    if (!outcome) return status;
-    return std::move(*outcome);
+  auto InRead(Body&& body) {
+    return InReadTransaction([&](app::ReadTransaction& tx) { return body(tx.Accounts()); });
   }
 
   UserId AddUser(const std::string& email) {
@@ -174,12 +132,6 @@ class AccountsConformance : public ::testing::TestWithParam<Backend> {
     for (const app::AuditRecord& record : records) sequences.push_back(record.sequence);
     return sequences;
   }
-
-  testing::TempDirectory directory_;
-  std::unique_ptr<testing::PostgresSchema> schema_;  // PostgreSQL only
-  FakeClock clock_{kStart};
-  app::StoreOptions options_;
-  std::unique_ptr<app::Store> store_;
 };
 
 // --- users ------------------------------------------------------------------

@@ -9,7 +9,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -24,18 +23,11 @@ namespace rapport::store {
 namespace {
 
 using testing::Backend;
-using testing::RawDatabase;
 
-const Timestamp kStart = FromUnixMicros(1'795'000'000'000'000);  // 2026-11-18
+const Timestamp kStart = testing::kStoreTestStart;  // 2026-11-18
 constexpr std::int64_t kHourUs = 3'600'000'000;
 
 Timestamp HoursLater(int hours) { return kStart + Microseconds(hours * kHourUs); }
-
-Status StatusOf(const Status& status) { return status; }
-template <typename T>
-Status StatusOf(const Result<T>& result) {
-  return result.status();
-}
 
 std::vector<std::int64_t> Values(const std::vector<ContactId>& ids) {
   std::vector<std::int64_t> values;
@@ -43,67 +35,18 @@ std::vector<std::int64_t> Values(const std::vector<ContactId>& ids) {
   return values;
 }
 
-class CardDetailsConformance : public ::testing::TestWithParam<Backend> {
+class CardDetailsConformance : public testing::StoreConformanceTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == Backend::kPostgres) {
-      const std::optional<std::string> url = testing::PostgresTestUrl();
-      if (!url) GTEST_SKIP() << "RAPPORT_TEST_POSTGRES_URL is not set; PostgreSQL conformance skipped";
-      schema_ = std::make_unique<testing::PostgresSchema>(*url);
-      options_.database = schema_->url();
-    } else {
-      options_.database = directory_.path() + "/data/rapport.db";
-    }
-    options_.clock = &clock_;
-    options_.reader_pool_size = 2;
-    auto opened = OpenStore(options_);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened).value();
-    raw_ = RawDatabase::Connect(GetParam(), options_.database);
-    ASSERT_NE(raw_, nullptr);
-  }
-
-  void TearDown() override {
-    raw_.reset();
-    if (store_) {
-      EXPECT_TRUE(store_->Close().ok());
-    }
-  }
-
-  bool IsPostgres() const { return GetParam() == Backend::kPostgres; }
-
   // Runs `body(writer)` in one write transaction and returns what it returned
   // (or the store's failure). A non-ok result rolls the body back.
   template <typename Body>
-  auto InWrite(Body&& body) -> std::invoke_result_t<Body, app::CardDetailsWriter&> {
-    using Outcome = std::invoke_result_t<Body, app::CardDetailsWriter&>;
-    std::optional<Outcome> outcome;
-    const Status status = store_->Write([&](app::WriteTransaction& tx) {
-      outcome.emplace(body(tx.CardDetailsOut()));
-      return StatusOf(*outcome);
-    });
-    if (!outcome) return status;
-    return std::move(*outcome);
+  auto InWrite(Body&& body) {
+    return InWriteTransaction([&](app::WriteTransaction& tx) { return body(tx.CardDetailsOut()); });
   }
 
   template <typename Body>
-  auto InRead(Body&& body) -> std::invoke_result_t<Body, app::CardDetailsReader&> {
-    using Outcome = std::invoke_result_t<Body, app::CardDetailsReader&>;
-    std::optional<Outcome> outcome;
-    const Status status = store_->Read([&](app::ReadTransaction& tx) {
-      outcome.emplace(body(tx.CardDetails()));
-      return StatusOf(*outcome);
-    });
-    if (!outcome) return status;
-    return std::move(*outcome);
-  }
-
-  void Raw(const std::string& sql) { ASSERT_EQ(raw_->Execute(sql), "") << sql; }
-
-  std::int64_t RawCount(const std::string& sql) {
-    const std::vector<std::string> column = raw_->Column(sql);
-    EXPECT_EQ(column.size(), 1u) << sql;
-    return column.empty() ? -1 : std::stoll(column[0]);
+  auto InRead(Body&& body) {
+    return InReadTransaction([&](app::ReadTransaction& tx) { return body(tx.CardDetails()); });
   }
 
   ContactId AddContact(std::int64_t id, const std::string& first_name = "Ann") {
@@ -187,13 +130,6 @@ class CardDetailsConformance : public ::testing::TestWithParam<Backend> {
     }
     return counts;
   }
-
-  testing::TempDirectory directory_;
-  std::unique_ptr<testing::PostgresSchema> schema_;  // PostgreSQL only
-  FakeClock clock_{kStart};
-  app::StoreOptions options_;
-  std::unique_ptr<app::Store> store_;
-  std::unique_ptr<RawDatabase> raw_;
 };
 
 // --- notes -------------------------------------------------------------------

@@ -26,7 +26,7 @@ namespace {
 using testing::Backend;
 using testing::RawDatabase;
 
-const Timestamp kStart = FromUnixMicros(1'795'000'000'000'000);  // 2026-11-18
+const Timestamp kStart = testing::kStoreTestStart;  // 2026-11-18
 
 // A one-shot gate a store body can wait on.
 class Gate {
@@ -47,40 +47,11 @@ app::NewJob MakeJob(std::string kind, Timestamp run_at, int attempts_max = 3) {
   return app::NewJob{std::move(kind), R"({"n":1})", run_at, attempts_max, std::nullopt};
 }
 
-class StoreConformance : public ::testing::TestWithParam<Backend> {
+class StoreConformance : public testing::StoreConformanceTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == Backend::kPostgres) {
-      const std::optional<std::string> url = testing::PostgresTestUrl();
-      if (!url) GTEST_SKIP() << "RAPPORT_TEST_POSTGRES_URL is not set; PostgreSQL conformance skipped";
-      schema_ = std::make_unique<testing::PostgresSchema>(*url);
-      options_.database = schema_->url();
-    } else {
-      options_.database = directory_.path() + "/data/rapport.db";
-    }
-    options_.clock = &clock_;
-    options_.reader_pool_size = 4;
-    Reopen();
-  }
+  StoreConformance() : StoreConformanceTest({.reader_pool_size = 4, .raw_connection = false}) {}
 
-  void TearDown() override {
-    if (store_) {
-      EXPECT_TRUE(store_->Close().ok());
-    }
-  }
-
-  void Reopen() {
-    if (store_) {
-      ASSERT_TRUE(store_->Close().ok());
-    }
-    store_.reset();
-    auto opened = OpenStore(options_);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened).value();
-  }
-
-  bool IsPostgres() const { return GetParam() == Backend::kPostgres; }
-  std::unique_ptr<RawDatabase> Raw() const { return RawDatabase::Connect(GetParam(), options_.database); }
+  std::unique_ptr<RawDatabase> Raw() const { return Connect(); }
 
   // Appends events in one write; returns their sequences.
   std::vector<EventSequence> AppendEvents(const std::vector<app::NewEvent>& events) {
@@ -120,11 +91,9 @@ class StoreConformance : public ::testing::TestWithParam<Backend> {
   // Runs one write body and returns its status (for validation checks).
   Status WriteStatus(const std::function<Status(app::WriteTransaction&)>& body) { return store_->Write(body); }
 
-  testing::TempDirectory directory_;
-  std::unique_ptr<testing::PostgresSchema> schema_;  // PostgreSQL only
-  FakeClock clock_{kStart};
-  app::StoreOptions options_;
-  std::unique_ptr<app::Store> store_;
+  // The test database's parts, for tests that start over in them.
+  const testing::TempDirectory& directory_ = database_.directory();
+  const std::unique_ptr<testing::PostgresSchema>& schema_ = database_.schema();  // PostgreSQL only
 };
 
 // --- migrations -------------------------------------------------------------

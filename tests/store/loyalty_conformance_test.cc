@@ -9,7 +9,6 @@
 // Contacts are inserted with raw SQL: the loyalty port only refers to them.
 #include <optional>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -25,18 +24,11 @@ using app::LedgerAccount;
 using app::LedgerKind;
 using app::LotState;
 using testing::Backend;
-using testing::RawDatabase;
 
-const Timestamp kStart = FromUnixMicros(1'795'000'000'000'000);  // 2026-11-18
+const Timestamp kStart = testing::kStoreTestStart;  // 2026-11-18
 constexpr std::int64_t kDayUs = 86'400'000'000;
 
 Timestamp Days(int days) { return kStart + Microseconds(std::int64_t{days} * kDayUs); }
-
-Status StatusOf(const Status& status) { return status; }
-template <typename T>
-Status StatusOf(const Result<T>& result) {
-  return result.status();
-}
 
 app::NewEntry Programme(LedgerAccount account, std::int64_t points) {
   return app::NewEntry{.account = account, .points = Points(points)};
@@ -48,61 +40,18 @@ app::NewEntry OnNewLot(LedgerAccount account, std::int64_t points, std::size_t i
   return app::NewEntry{.account = account, .points = Points(points), .new_lot = index};
 }
 
-class LoyaltyConformance : public ::testing::TestWithParam<Backend> {
+class LoyaltyConformance : public testing::StoreConformanceTest {
  protected:
-  void SetUp() override {
-    if (!database_.Open(GetParam())) {
-      GTEST_SKIP() << "RAPPORT_TEST_POSTGRES_URL is not set; PostgreSQL conformance skipped";
-    }
-    options_.database = database_.location();
-    options_.clock = &clock_;
-    options_.reader_pool_size = 2;
-    auto opened = OpenStore(options_);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened).value();
-    raw_ = RawDatabase::Connect(GetParam(), options_.database);
-    ASSERT_NE(raw_, nullptr);
-  }
-
-  void TearDown() override {
-    raw_.reset();
-    if (store_) {
-      EXPECT_TRUE(store_->Close().ok());
-    }
-  }
-
   // Runs `body(writer)` in one write transaction and returns what it returned
   // (or the store's failure). A non-ok result rolls the body back.
   template <typename Body>
-  auto InWrite(Body&& body) -> std::invoke_result_t<Body, app::LoyaltyWriter&> {
-    using Outcome = std::invoke_result_t<Body, app::LoyaltyWriter&>;
-    std::optional<Outcome> outcome;
-    const Status status = store_->Write([&](app::WriteTransaction& tx) {
-      outcome.emplace(body(tx.LoyaltyOut()));
-      return StatusOf(*outcome);
-    });
-    if (!outcome) return status;
-    return std::move(*outcome);
+  auto InWrite(Body&& body) {
+    return InWriteTransaction([&](app::WriteTransaction& tx) { return body(tx.LoyaltyOut()); });
   }
 
   template <typename Body>
-  auto InRead(Body&& body) -> std::invoke_result_t<Body, app::LoyaltyReader&> {
-    using Outcome = std::invoke_result_t<Body, app::LoyaltyReader&>;
-    std::optional<Outcome> outcome;
-    const Status status = store_->Read([&](app::ReadTransaction& tx) {
-      outcome.emplace(body(tx.Loyalty()));
-      return StatusOf(*outcome);
-    });
-    if (!outcome) return status;
-    return std::move(*outcome);
-  }
-
-  void Raw(const std::string& sql) { ASSERT_EQ(raw_->Execute(sql), "") << sql; }
-
-  std::int64_t RawCount(const std::string& sql) {
-    const std::vector<std::string> column = raw_->Column(sql);
-    EXPECT_EQ(column.size(), 1u) << sql;
-    return column.empty() ? -1 : std::stoll(column[0]);
+  auto InRead(Body&& body) {
+    return InReadTransaction([&](app::ReadTransaction& tx) { return body(tx.Loyalty()); });
   }
 
   ContactId AddContact(std::int64_t id) {
@@ -198,12 +147,6 @@ class LoyaltyConformance : public ::testing::TestWithParam<Backend> {
     const app::LedgerCheck check = Check();
     EXPECT_TRUE(check.problems.empty()) << ::testing::PrintToString(check.problems);
   }
-
-  FakeClock clock_{kStart};
-  testing::TestDatabase database_;
-  app::StoreOptions options_;
-  std::unique_ptr<app::Store> store_;
-  std::unique_ptr<RawDatabase> raw_;
 };
 
 // ---- purchases and refunds

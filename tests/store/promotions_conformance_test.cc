@@ -15,7 +15,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <type_traits>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -28,72 +27,20 @@ namespace rapport::store {
 namespace {
 
 using testing::Backend;
-using testing::RawDatabase;
 
-const Timestamp kStart = FromUnixMicros(1'795'000'000'000'000);  // 2026-11-18
+const Timestamp kStart = testing::kStoreTestStart;  // 2026-11-18
 constexpr Microseconds kDay(86'400'000'000);
 
-Status StatusOf(const Status& status) { return status; }
-template <typename T>
-Status StatusOf(const Result<T>& result) {
-  return result.status();
-}
-
-class PromotionsConformance : public ::testing::TestWithParam<Backend> {
+class PromotionsConformance : public testing::StoreConformanceTest {
  protected:
-  void SetUp() override {
-    if (!database_.Open(GetParam())) {
-      GTEST_SKIP() << "RAPPORT_TEST_POSTGRES_URL is not set; PostgreSQL conformance skipped";
-    }
-    options_.database = database_.location();
-    options_.clock = &clock_;
-    options_.reader_pool_size = 2;
-    auto opened = OpenStore(options_);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened).value();
-    raw_ = RawDatabase::Connect(GetParam(), options_.database);
-    ASSERT_NE(raw_, nullptr);
-  }
-
-  void TearDown() override {
-    raw_.reset();
-    if (store_) {
-      EXPECT_TRUE(store_->Close().ok());
-    }
-  }
-
-  bool IsPostgres() const { return GetParam() == Backend::kPostgres; }
-
   template <typename Body>
-  auto InWrite(Body&& body) -> std::invoke_result_t<Body, app::WriteTransaction&> {
-    using Outcome = std::invoke_result_t<Body, app::WriteTransaction&>;
-    std::optional<Outcome> outcome;
-    const Status status = store_->Write([&](app::WriteTransaction& tx) {
-      outcome.emplace(body(tx));
-      return StatusOf(*outcome);
-    });
-    if (!outcome) return status;
-    return std::move(*outcome);
+  auto InWrite(Body&& body) {
+    return InWriteTransaction(std::forward<Body>(body));
   }
 
   template <typename Body>
-  auto InRead(Body&& body) -> std::invoke_result_t<Body, app::ReadTransaction&> {
-    using Outcome = std::invoke_result_t<Body, app::ReadTransaction&>;
-    std::optional<Outcome> outcome;
-    const Status status = store_->Read([&](app::ReadTransaction& tx) {
-      outcome.emplace(body(tx));
-      return StatusOf(*outcome);
-    });
-    if (!outcome) return status;
-    return std::move(*outcome);
-  }
-
-  void Raw(const std::string& sql) { ASSERT_EQ(raw_->Execute(sql), "") << sql; }
-
-  std::int64_t RawCount(const std::string& sql) {
-    const std::vector<std::string> column = raw_->Column(sql);
-    EXPECT_EQ(column.size(), 1u) << sql;
-    return column.empty() ? -1 : std::stoll(column[0]);
+  auto InRead(Body&& body) {
+    return InReadTransaction(std::forward<Body>(body));
   }
 
   // Lets rows break the table's CHECK constraints, to plant values a newer
@@ -218,12 +165,6 @@ class PromotionsConformance : public ::testing::TestWithParam<Backend> {
   Result<std::int64_t> CountRewarded(ContactId referrer) {
     return InRead([&](app::ReadTransaction& tx) { return tx.Referrals().CountRewardedReferrals(referrer); });
   }
-
-  FakeClock clock_{kStart};
-  testing::TestDatabase database_;
-  app::StoreOptions options_;
-  std::unique_ptr<app::Store> store_;
-  std::unique_ptr<RawDatabase> raw_;
 };
 
 // ---- coupons ----------------------------------------------------------------

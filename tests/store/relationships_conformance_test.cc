@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <optional>
 #include <set>
-#include <type_traits>
 
 #include <gtest/gtest.h>
 
@@ -26,16 +25,10 @@ using domain::RelationshipRole;
 using testing::Backend;
 using testing::RawDatabase;
 
-const Timestamp kStart = FromUnixMicros(1'795'000'000'000'000);  // 2026-11-18
+const Timestamp kStart = testing::kStoreTestStart;  // 2026-11-18
 constexpr std::int64_t kMinuteUs = 60'000'000;
 
 Timestamp Minutes(int minutes) { return kStart + Microseconds(std::int64_t{minutes} * kMinuteUs); }
-
-Status StatusOf(const Status& status) { return status; }
-template <typename T>
-Status StatusOf(const Result<T>& result) {
-  return result.status();
-}
 
 app::ContactRecord Person(std::string first, std::string last, std::string email = "",
                           domain::RelationshipRoleSet roles = domain::RoleBit(RelationshipRole::kCustomer)) {
@@ -59,56 +52,22 @@ std::vector<std::int64_t> IdsOf(const std::vector<app::Contact>& contacts) {
   return ids;
 }
 
-class RelationshipsConformance : public ::testing::TestWithParam<Backend> {
+class RelationshipsConformance : public testing::StoreConformanceTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == Backend::kPostgres) {
-      const std::optional<std::string> url = testing::PostgresTestUrl();
-      if (!url) GTEST_SKIP() << "RAPPORT_TEST_POSTGRES_URL is not set; PostgreSQL conformance skipped";
-      schema_ = std::make_unique<testing::PostgresSchema>(*url);
-      options_.database = schema_->url();
-    } else {
-      options_.database = directory_.path() + "/data/rapport.db";
-    }
-    options_.clock = &clock_;
-    options_.reader_pool_size = 2;
-    auto opened = OpenStore(options_);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened).value();
-  }
+  RelationshipsConformance() : StoreConformanceTest({.raw_connection = false}) {}
 
-  void TearDown() override {
-    if (store_) {
-      EXPECT_TRUE(store_->Close().ok());
-    }
-  }
-
-  std::unique_ptr<RawDatabase> Raw() const { return RawDatabase::Connect(GetParam(), options_.database); }
+  std::unique_ptr<RawDatabase> Raw() const { return Connect(); }
 
   // Runs `body(write transaction)` and returns what it returned (or the
   // store's failure). A non-ok result rolls the body back.
   template <typename Body>
-  auto InWrite(Body&& body) -> std::invoke_result_t<Body, app::WriteTransaction&> {
-    using Outcome = std::invoke_result_t<Body, app::WriteTransaction&>;
-    std::optional<Outcome> outcome;
-    const Status status = store_->Write([&](app::WriteTransaction& tx) {
-      outcome.emplace(body(tx));
-      return StatusOf(*outcome);
-    });
-    if (!outcome) return status;
-    return std::move(*outcome);
+  auto InWrite(Body&& body) {
+    return InWriteTransaction(std::forward<Body>(body));
   }
 
   template <typename Body>
-  auto InRead(Body&& body) -> std::invoke_result_t<Body, app::RelationshipsReader&> {
-    using Outcome = std::invoke_result_t<Body, app::RelationshipsReader&>;
-    std::optional<Outcome> outcome;
-    const Status status = store_->Read([&](app::ReadTransaction& tx) {
-      outcome.emplace(body(tx.Relationships()));
-      return StatusOf(*outcome);
-    });
-    if (!outcome) return status;
-    return std::move(*outcome);
+  auto InRead(Body&& body) {
+    return InReadTransaction([&](app::ReadTransaction& tx) { return body(tx.Relationships()); });
   }
 
   std::vector<ContactId> Insert(const std::vector<app::ContactRecord>& records, Timestamp at = kStart) {
@@ -196,12 +155,6 @@ class RelationshipsConformance : public ::testing::TestWithParam<Backend> {
     const std::pair<ContactId, app::ContactRecord> change[] = {{id, record}};
     return InWrite([&](app::WriteTransaction& tx) { return tx.RelationshipsOut().UpdateContacts(change, at); });
   }
-
-  testing::TempDirectory directory_;
-  std::unique_ptr<testing::PostgresSchema> schema_;
-  FakeClock clock_{kStart};
-  app::StoreOptions options_;
-  std::unique_ptr<app::Store> store_;
 };
 
 TEST_P(RelationshipsConformance, InsertedContactReadsBackWithEveryField) {

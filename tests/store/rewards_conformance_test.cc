@@ -9,7 +9,6 @@
 // Contacts are inserted with raw SQL: the rewards port only refers to them.
 #include <optional>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -22,64 +21,20 @@ namespace rapport::store {
 namespace {
 
 using testing::Backend;
-using testing::RawDatabase;
 
-const Timestamp kStart = FromUnixMicros(1'795'000'000'000'000);  // 2026-11-18
+const Timestamp kStart = testing::kStoreTestStart;  // 2026-11-18
 
-Status StatusOf(const Status& status) { return status; }
-template <typename T>
-Status StatusOf(const Result<T>& result) {
-  return result.status();
-}
-
-class RewardsConformance : public ::testing::TestWithParam<Backend> {
+class RewardsConformance : public testing::StoreConformanceTest {
  protected:
-  void SetUp() override {
-    if (!database_.Open(GetParam())) {
-      GTEST_SKIP() << "RAPPORT_TEST_POSTGRES_URL is not set; PostgreSQL conformance skipped";
-    }
-    options_.database = database_.location();
-    options_.clock = &clock_;
-    options_.reader_pool_size = 2;
-    auto opened = OpenStore(options_);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened).value();
-    raw_ = RawDatabase::Connect(GetParam(), options_.database);
-    ASSERT_NE(raw_, nullptr);
-  }
-
-  void TearDown() override {
-    raw_.reset();
-    if (store_) {
-      EXPECT_TRUE(store_->Close().ok());
-    }
+  template <typename Body>
+  auto InWrite(Body&& body) {
+    return InWriteTransaction(std::forward<Body>(body));
   }
 
   template <typename Body>
-  auto InWrite(Body&& body) -> std::invoke_result_t<Body, app::WriteTransaction&> {
-    using Outcome = std::invoke_result_t<Body, app::WriteTransaction&>;
-    std::optional<Outcome> outcome;
-    const Status status = store_->Write([&](app::WriteTransaction& tx) {
-      outcome.emplace(body(tx));
-      return StatusOf(*outcome);
-    });
-    if (!outcome) return status;
-    return std::move(*outcome);
+  auto InRead(Body&& body) {
+    return InReadTransaction([&](app::ReadTransaction& tx) { return body(tx.Rewards()); });
   }
-
-  template <typename Body>
-  auto InRead(Body&& body) -> std::invoke_result_t<Body, app::RewardsReader&> {
-    using Outcome = std::invoke_result_t<Body, app::RewardsReader&>;
-    std::optional<Outcome> outcome;
-    const Status status = store_->Read([&](app::ReadTransaction& tx) {
-      outcome.emplace(body(tx.Rewards()));
-      return StatusOf(*outcome);
-    });
-    if (!outcome) return status;
-    return std::move(*outcome);
-  }
-
-  void Raw(const std::string& sql) { ASSERT_EQ(raw_->Execute(sql), "") << sql; }
 
   ContactId AddContact(std::int64_t id) {
     Raw("INSERT INTO contacts (id, first_name, last_name, email, phone, locale, time_zone, created_at_us, "
@@ -128,12 +83,6 @@ class RewardsConformance : public ::testing::TestWithParam<Backend> {
                            .actor = "user:1",
                            .external_id = std::move(external_id)};
   }
-
-  FakeClock clock_{kStart};
-  testing::TestDatabase database_;
-  app::StoreOptions options_;
-  std::unique_ptr<app::Store> store_;
-  std::unique_ptr<RawDatabase> raw_;
 };
 
 TEST_P(RewardsConformance, RewardRoundTripsAndUpdates) {

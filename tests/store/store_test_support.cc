@@ -9,6 +9,8 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include "rapport/store/open_store.h"
+
 namespace rapport::store::testing {
 namespace {
 
@@ -129,6 +131,51 @@ bool TestDatabase::Open(Backend backend) {
     location_ = directory_.path() + "/data/rapport.db";
   }
   return true;
+}
+
+StoreConformanceTest::StoreConformanceTest(StoreFixtureOptions fixture) : raw_connection_(fixture.raw_connection) {
+  options_.reader_pool_size = fixture.reader_pool_size;
+}
+
+void StoreConformanceTest::SetUp() {
+  if (!database_.Open(GetParam())) {
+    GTEST_SKIP() << "RAPPORT_TEST_POSTGRES_URL is not set; PostgreSQL conformance skipped";
+  }
+  options_.database = database_.location();
+  options_.clock = &clock_;
+  Reopen();
+  if (HasFatalFailure() || !raw_connection_) return;
+  raw_ = Connect();
+  ASSERT_NE(raw_, nullptr);
+}
+
+void StoreConformanceTest::TearDown() {
+  raw_.reset();
+  if (store_) {
+    EXPECT_TRUE(store_->Close().ok());
+  }
+}
+
+void StoreConformanceTest::Reopen() {
+  if (store_) {
+    ASSERT_TRUE(store_->Close().ok());
+  }
+  store_.reset();
+  auto opened = OpenStore(options_);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  store_ = std::move(opened).value();
+}
+
+std::unique_ptr<RawDatabase> StoreConformanceTest::Connect() const {
+  return RawDatabase::Connect(GetParam(), options_.database);
+}
+
+void StoreConformanceTest::Raw(const std::string& sql) { ASSERT_EQ(raw_->Execute(sql), "") << sql; }
+
+std::int64_t StoreConformanceTest::RawCount(const std::string& sql) {
+  const std::vector<std::string> column = raw_->Column(sql);
+  EXPECT_EQ(column.size(), 1u) << sql;
+  return column.empty() ? -1 : std::stoll(column[0]);
 }
 
 }  // namespace rapport::store::testing

@@ -12,7 +12,6 @@
 // them. The plans are those of the catalog's statements (sql/query_catalog.h).
 #include <optional>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -27,67 +26,23 @@ namespace rapport::store {
 namespace {
 
 using testing::Backend;
-using testing::RawDatabase;
 
-const Timestamp kStart = FromUnixMicros(1'795'000'000'000'000);  // 2026-11-18
+const Timestamp kStart = testing::kStoreTestStart;  // 2026-11-18
 constexpr Microseconds kDay{86'400'000'000};
-
-Status StatusOf(const Status& status) { return status; }
-template <typename T>
-Status StatusOf(const Result<T>& result) {
-  return result.status();
-}
 
 std::string Micros(Timestamp at) { return std::to_string(ToUnixMicros(at)); }
 
-class TiersConformance : public ::testing::TestWithParam<Backend> {
+class TiersConformance : public testing::StoreConformanceTest {
  protected:
-  void SetUp() override {
-    if (!database_.Open(GetParam())) {
-      GTEST_SKIP() << "RAPPORT_TEST_POSTGRES_URL is not set; PostgreSQL conformance skipped";
-    }
-    options_.database = database_.location();
-    options_.clock = &clock_;
-    options_.reader_pool_size = 2;
-    auto opened = OpenStore(options_);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened).value();
-    raw_ = RawDatabase::Connect(GetParam(), options_.database);
-    ASSERT_NE(raw_, nullptr);
-  }
-
-  void TearDown() override {
-    raw_.reset();
-    if (store_) {
-      EXPECT_TRUE(store_->Close().ok());
-    }
+  template <typename Body>
+  auto InWrite(Body&& body) {
+    return InWriteTransaction(std::forward<Body>(body));
   }
 
   template <typename Body>
-  auto InWrite(Body&& body) -> std::invoke_result_t<Body, app::WriteTransaction&> {
-    using Outcome = std::invoke_result_t<Body, app::WriteTransaction&>;
-    std::optional<Outcome> outcome;
-    const Status status = store_->Write([&](app::WriteTransaction& tx) {
-      outcome.emplace(body(tx));
-      return StatusOf(*outcome);
-    });
-    if (!outcome) return status;
-    return std::move(*outcome);
+  auto InRead(Body&& body) {
+    return InReadTransaction([&](app::ReadTransaction& tx) { return body(tx.Tiers()); });
   }
-
-  template <typename Body>
-  auto InRead(Body&& body) -> std::invoke_result_t<Body, app::TiersReader&> {
-    using Outcome = std::invoke_result_t<Body, app::TiersReader&>;
-    std::optional<Outcome> outcome;
-    const Status status = store_->Read([&](app::ReadTransaction& tx) {
-      outcome.emplace(body(tx.Tiers()));
-      return StatusOf(*outcome);
-    });
-    if (!outcome) return status;
-    return std::move(*outcome);
-  }
-
-  void Raw(const std::string& sql) { ASSERT_EQ(raw_->Execute(sql), "") << sql; }
 
   ContactId AddContact(std::int64_t id, std::optional<std::string> birthday = std::nullopt) {
     Raw("INSERT INTO contacts (id, first_name, last_name, email, phone, birthday, locale, time_zone, created_at_us, "
@@ -150,12 +105,6 @@ class TiersConformance : public ::testing::TestWithParam<Backend> {
     EXPECT_TRUE(qualifier.ok()) << qualifier.status().ToString();
     return qualifier.ok() ? *qualifier : domain::TierQualifier{.spend_minor = -1, .purchases = -1};
   }
-
-  FakeClock clock_{kStart};
-  testing::TestDatabase database_;
-  app::StoreOptions options_;
-  std::unique_ptr<app::Store> store_;
-  std::unique_ptr<RawDatabase> raw_;
 };
 
 TEST_P(TiersConformance, MemberTierUpsertsAndReadsBack) {
