@@ -125,8 +125,8 @@ TEST_P(LoyaltyCrashTest, AcknowledgedPurchasesAndTheirPointsSurviveKillNine) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LoyaltyCrashTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                           return store::testing::BackendName(info.param);
+                         [](const ::testing::TestParamInfo<Backend>& param_info) {
+                           return store::testing::BackendName(param_info.param);
                          });
 
 }  // namespace

@@ -380,9 +380,10 @@ INSTANTIATE_TEST_SUITE_P(
     Ledger, LoyaltyScenario,
     ::testing::Combine(::testing::Values(loyalty_testing::Backend::kSqlite, loyalty_testing::Backend::kPostgres),
                        ::testing::ValuesIn(ScenarioFiles())),
-    [](const ::testing::TestParamInfo<LoyaltyScenario::ParamType>& info) {
-      const std::string& file = std::get<1>(info.param);
-      std::string name = store::testing::BackendName(std::get<0>(info.param)) + "_" + file.substr(0, file.rfind('.'));
+    [](const ::testing::TestParamInfo<LoyaltyScenario::ParamType>& param_info) {
+      const std::string& file = std::get<1>(param_info.param);
+      std::string name =
+          store::testing::BackendName(std::get<0>(param_info.param)) + "_" + file.substr(0, file.rfind('.'));
       std::replace_if(
           name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
       return name;

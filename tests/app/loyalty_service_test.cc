@@ -264,8 +264,8 @@ TEST_P(LoyaltyServiceTest, MergeCarriesPointsAndUndoTakesBackWhatRemains) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, LoyaltyServiceTest,
                          ::testing::Values(loyalty_testing::Backend::kSqlite, loyalty_testing::Backend::kPostgres),
-                         [](const ::testing::TestParamInfo<loyalty_testing::Backend>& info) {
-                           return store::testing::BackendName(info.param);
+                         [](const ::testing::TestParamInfo<loyalty_testing::Backend>& param_info) {
+                           return store::testing::BackendName(param_info.param);
                          });
 
 }  // namespace

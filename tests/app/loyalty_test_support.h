@@ -42,7 +42,9 @@ class LoyaltyStore {
 
   ~LoyaltyStore() {
     service_.reset();
-    if (store_) EXPECT_TRUE(store_->Close().ok());
+    if (store_) {
+      EXPECT_TRUE(store_->Close().ok());
+    }
   }
 
   // `count` new contacts, each with `birthday` ("YYYY-MM-DD") when given.

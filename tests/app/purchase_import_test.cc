@@ -196,7 +196,9 @@ TEST_P(PurchaseImportTest, PointsEqualThoseOfPurchasesRecordedOneByOne) {
     ASSERT_TRUE(imported.ok() && recorded.ok());
     EXPECT_EQ(imported->account, recorded->account);
     ASSERT_EQ(imported->tier.has_value(), recorded->tier.has_value());
-    if (imported->tier) EXPECT_EQ(imported->tier->status.tier_key, recorded->tier->status.tier_key);
+    if (imported->tier) {
+      EXPECT_EQ(imported->tier->status.tier_key, recorded->tier->status.tier_key);
+    }
   }
   ExpectLedgerHolds(database_);
   ExpectLedgerHolds(one_by_one);
@@ -469,8 +471,8 @@ TEST_P(PurchaseImportTest, MembersByExternalIdOrEmailAndPermission) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, PurchaseImportTest,
                          ::testing::Values(loyalty_testing::Backend::kSqlite, loyalty_testing::Backend::kPostgres),
-                         [](const ::testing::TestParamInfo<loyalty_testing::Backend>& info) {
-                           return info.param == loyalty_testing::Backend::kSqlite ? "Sqlite" : "Postgres";
+                         [](const ::testing::TestParamInfo<loyalty_testing::Backend>& param_info) {
+                           return param_info.param == loyalty_testing::Backend::kSqlite ? "Sqlite" : "Postgres";
                          });
 
 }  // namespace
