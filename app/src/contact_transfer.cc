@@ -25,6 +25,7 @@
 #include "transfer/csv_reader.h"
 #include "transfer/mapping.h"
 #include "transfer/ndjson_reader.h"
+#include "transfer/row_errors.h"
 #include "transfer/sniffing_source.h"
 #include "transfer/text_formats.h"
 
@@ -366,13 +367,8 @@ class ImportRun {
 
   void ResetCounts() { report_.rows = report_.created = report_.updated = report_.unchanged = report_.failed = 0; }
 
-  // Row errors go to the report (the first kImportErrorsKept) and the sink.
-  Status FlushErrors() {
-    if (hooks_.error_report == nullptr || error_lines_.empty()) return Status();
-    const Status written = hooks_.error_report->Write(error_lines_);
-    error_lines_.clear();
-    return written;
-  }
+  // The row errors since the last flush to the error report file.
+  Status FlushErrors() { return errors_.Flush(); }
 
  private:
   // The contact a batch's rows with one key end up as.
@@ -388,23 +384,7 @@ class ImportRun {
   };
 
   void AddError(std::uint64_t line, std::string_view field, std::string_view reason) {
-    if (report_.errors.size() < kImportErrorsKept) {
-      report_.errors.push_back({line, std::string(field), std::string(reason)});
-    } else {
-      report_.errors_truncated = true;
-    }
-    if (hooks_.error_report != nullptr) {
-      if (!error_header_written_) {
-        error_lines_ += "line,field,reason\n";
-        error_header_written_ = true;
-      }
-      error_lines_ += std::to_string(line);
-      error_lines_.push_back(',');
-      transfer::AppendCsvCell(error_lines_, field);
-      error_lines_.push_back(',');
-      transfer::AppendCsvCell(error_lines_, reason);
-      error_lines_.push_back('\n');
-    }
+    errors_.Add(line, field, reason);
   }
 
   void FailRow(const PendingRow& row, const std::vector<FieldError>& errors) {
@@ -667,8 +647,7 @@ class ImportRun {
   InputRules rules_;
   ImportReport report_;
   std::unordered_map<std::string, CompanyId> companies_;  // folded name → id, for this run
-  std::string error_lines_;
-  bool error_header_written_ = false;
+  transfer::RowErrors errors_{report_.errors, report_.errors_truncated, hooks_.error_report};
   bool audited_ = false;
 };
 

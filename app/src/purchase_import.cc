@@ -27,6 +27,7 @@
 #include "transfer/batches.h"
 #include "transfer/csv_reader.h"
 #include "transfer/ndjson_reader.h"
+#include "transfer/row_errors.h"
 #include "transfer/sniffing_source.h"
 #include "transfer/text_formats.h"
 
@@ -557,32 +558,11 @@ class ImportRun {
     report_.points = 0;
   }
 
-  Status FlushErrors() {
-    if (hooks_.error_report == nullptr || error_lines_.empty()) return Status();
-    const Status written = hooks_.error_report->Write(error_lines_);
-    error_lines_.clear();
-    return written;
-  }
+  Status FlushErrors() { return errors_.Flush(); }
 
  private:
   void AddError(std::uint64_t line, std::string_view field, std::string_view reason) {
-    if (report_.errors.size() < kImportErrorsKept) {
-      report_.errors.push_back({line, std::string(field), std::string(reason)});
-    } else {
-      report_.errors_truncated = true;
-    }
-    if (hooks_.error_report != nullptr) {
-      if (!error_header_written_) {
-        error_lines_ += "line,field,reason\n";
-        error_header_written_ = true;
-      }
-      error_lines_ += std::to_string(line);
-      error_lines_.push_back(',');
-      transfer::AppendCsvCell(error_lines_, field);
-      error_lines_.push_back(',');
-      transfer::AppendCsvCell(error_lines_, reason);
-      error_lines_.push_back('\n');
-    }
+    errors_.Add(line, field, reason);
   }
 
   void FailRow(const PurchaseRow& row) {
@@ -878,8 +858,7 @@ class ImportRun {
   const date::time_zone& zone_;
   std::string actor_;
   PurchaseImportReport report_;
-  std::string error_lines_;
-  bool error_header_written_ = false;
+  transfer::RowErrors errors_{report_.errors, report_.errors_truncated, hooks_.error_report};
   bool audited_ = false;
 };
 
