@@ -6,7 +6,7 @@
 // contacts page in Russian. Any console error (a CSP violation is one) fails a test.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { errorsOf, launchBrowser, openPage, saveScreenshot, signIn, startServer } from './harness.mjs';
+import { dropConsoleErrors, errorsOf, launchBrowser, openPage, saveScreenshot, signIn, startServer } from './harness.mjs';
 
 const kWaitMs = 30_000;  // an upper bound for the page to reach a state, never a performance check
 // Line 3 (the second data row) has an invalid e-mail. The two Ольга rows share a phone number
@@ -43,12 +43,6 @@ after(async () => {
 
 function navigation() {
   return page.getByRole('navigation', { name: 'Main navigation' });
-}
-
-// Chromium logs every 4xx answer as a console error; a test expecting one drops it here.
-function dropConsoleErrors(pattern) {
-  const errors = errorsOf(page);
-  errors.splice(0, errors.length, ...errors.filter((error) => !pattern.test(error)));
 }
 
 async function noErrors() {
@@ -195,7 +189,7 @@ test('the new-contact form shows a field error next to its field and links to an
   await form.getByLabel('E-mail').fill('vera@example.com');
   await form.getByRole('button', { name: 'Create contact' }).click();
   await page.getByTestId('card-name').filter({ hasText: 'Вера Павлова' }).waitFor({ timeout: kWaitMs });
-  dropConsoleErrors(/status of (409|422) /);
+  dropConsoleErrors(page, /status of (409|422) /);
   await noErrors();
 });
 

@@ -133,6 +133,35 @@ export function errorsOf(page) {
   return page_errors.get(page) ?? [];
 }
 
+// Chromium logs every 4xx answer as a console error; a test expecting one drops those matching
+// `pattern` from the page's errors.
+export function dropConsoleErrors(page, pattern) {
+  const errors = errorsOf(page);
+  errors.splice(0, errors.length, ...errors.filter((error) => !pattern.test(error)));
+}
+
+// Calls the API from the page with the session's cookie and CSRF token; resolves to
+// { status, body }.
+export async function callApi(page, method, path, body) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const session = await (await fetch('/api/v1/auth/session', { credentials: 'same-origin' })).json();
+      const headers = { Accept: 'application/json', 'X-CSRF-Token': session.csrf_token ?? '' };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      const response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? null : JSON.stringify(body) });
+      const text = await response.text();
+      return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+    },
+    { method, path, body },
+  );
+}
+
+// The options of a test that needs the loyalty API: the stand-in server (mock_server.mjs) has
+// none, so against it such tests are skipped.
+export const kNeedsLoyaltyApi = {
+  skip: (process.env.RAPPORT_BINARY ?? '').endsWith('mock_server.mjs') ? 'the mock server has no loyalty API' : false,
+};
+
 export async function saveScreenshot(page, name) {
   mkdirSync(kArtifactsDir, { recursive: true });
   const path = join(kArtifactsDir, name);

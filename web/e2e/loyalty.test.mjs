@@ -10,14 +10,13 @@
 // Any console error (a CSP violation is one) fails a test.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { errorsOf, launchBrowser, openPage, saveScreenshot, signIn, startServer } from './harness.mjs';
+import { callApi, dropConsoleErrors, errorsOf, kNeedsLoyaltyApi, launchBrowser, openPage, saveScreenshot, signIn, startServer } from './harness.mjs';
 
 const kWaitMs = 30_000;  // an upper bound for the page to reach a state, never a performance check
 const kManagerEmail = 'manager@example.com';
 const kManagerPassword = 'e2e-manager-password-0123';
 
-// The stand-in server (mock_server.mjs) has no loyalty API: against it these tests are skipped.
-const kOptions = { skip: (process.env.RAPPORT_BINARY ?? '').endsWith('mock_server.mjs') ? 'the mock server has no loyalty API' : false };
+const kOptions = kNeedsLoyaltyApi;
 
 let server;
 let browser;
@@ -38,26 +37,8 @@ after(async () => {
   await server?.stop();
 });
 
-// Calls the API from the page with the session's cookie and CSRF token; resolves to
-// { status, body }.
 async function api(method, path, body) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const session = await (await fetch('/api/v1/auth/session', { credentials: 'same-origin' })).json();
-      const headers = { Accept: 'application/json', 'X-CSRF-Token': session.csrf_token ?? '' };
-      if (body !== undefined) headers['Content-Type'] = 'application/json';
-      const response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? null : JSON.stringify(body) });
-      const text = await response.text();
-      return { status: response.status, body: text === '' ? null : JSON.parse(text) };
-    },
-    { method, path, body },
-  );
-}
-
-// Chromium logs every 4xx answer as a console error; a test expecting one drops it here.
-function dropConsoleErrors(pattern) {
-  const errors = errorsOf(page);
-  errors.splice(0, errors.length, ...errors.filter((error) => !pattern.test(error)));
+  return callApi(page, method, path, body);
 }
 
 function panel() {
@@ -148,7 +129,7 @@ test('a manager adjusts points through the UI; taking more than the balance says
   await form.getByRole('button', { name: 'Record adjustment' }).click();
   await form.getByRole('alert').filter({ hasText: 'Not enough points' }).waitFor({ timeout: kWaitMs });
   assert.equal(await balance(), 85);
-  dropConsoleErrors(/status of 409/);
+  dropConsoleErrors(page, /status of 409/);
   assert.deepEqual(errorsOf(page), []);
 });
 
@@ -184,7 +165,7 @@ test('the rules page saves a changed pending period; a stale save shows the conf
   await page.getByTestId('rules-form').getByRole('button', { name: 'Save rules' }).click();
   await page.locator('#rules-pending_days-error').waitFor({ timeout: kWaitMs });
   await saveScreenshot(page, 'loyalty-rules.png');
-  dropConsoleErrors(/status of (409|422)/);
+  dropConsoleErrors(page, /status of (409|422)/);
   assert.deepEqual(errorsOf(page), []);
 });
 

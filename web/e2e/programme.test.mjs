@@ -11,14 +11,13 @@
 // buttons; the tier speaks Russian. Any console error (a CSP violation is one) fails a test.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { errorsOf, launchBrowser, openPage, saveScreenshot, signIn, startServer } from './harness.mjs';
+import { callApi, errorsOf, kNeedsLoyaltyApi, launchBrowser, openPage, saveScreenshot, signIn, startServer } from './harness.mjs';
 
 const kWaitMs = 30_000;  // an upper bound for the page to reach a state, never a performance check
 const kAgentEmail = 'agent@example.com';
 const kAgentPassword = 'e2e-agent-password-0123';
 
-// The stand-in server (mock_server.mjs) has no loyalty API: against it these tests are skipped.
-const kOptions = { skip: (process.env.RAPPORT_BINARY ?? '').endsWith('mock_server.mjs') ? 'the mock server has no loyalty API' : false };
+const kOptions = kNeedsLoyaltyApi;
 
 let server;
 let browser;
@@ -40,20 +39,8 @@ after(async () => {
   await server?.stop();
 });
 
-// Calls the API from the page with the session's cookie and CSRF token; resolves to
-// { status, body }.
 async function api(method, path, body) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const session = await (await fetch('/api/v1/auth/session', { credentials: 'same-origin' })).json();
-      const headers = { Accept: 'application/json', 'X-CSRF-Token': session.csrf_token ?? '' };
-      if (body !== undefined) headers['Content-Type'] = 'application/json';
-      const response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? null : JSON.stringify(body) });
-      const text = await response.text();
-      return { status: response.status, body: text === '' ? null : JSON.parse(text) };
-    },
-    { method, path, body },
-  );
+  return callApi(page, method, path, body);
 }
 
 async function createContact(first_name, last_name, email) {

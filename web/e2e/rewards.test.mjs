@@ -12,12 +12,11 @@
 // stock back; the rewards speak Russian. Any console error (a CSP violation is one) fails a test.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { errorsOf, launchBrowser, openPage, saveScreenshot, signIn, startServer } from './harness.mjs';
+import { callApi, dropConsoleErrors, errorsOf, kNeedsLoyaltyApi, launchBrowser, openPage, saveScreenshot, signIn, startServer } from './harness.mjs';
 
 const kWaitMs = 30_000;  // an upper bound for the page to reach a state, never a performance check
 
-// The stand-in server (mock_server.mjs) has no loyalty API: against it these tests are skipped.
-const kOptions = { skip: (process.env.RAPPORT_BINARY ?? '').endsWith('mock_server.mjs') ? 'the mock server has no loyalty API' : false };
+const kOptions = kNeedsLoyaltyApi;
 
 let server;
 let browser;
@@ -39,26 +38,8 @@ after(async () => {
   await server?.stop();
 });
 
-// Calls the API from the page with the session's cookie and CSRF token; resolves to
-// { status, body }.
 async function api(method, path, body) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const session = await (await fetch('/api/v1/auth/session', { credentials: 'same-origin' })).json();
-      const headers = { Accept: 'application/json', 'X-CSRF-Token': session.csrf_token ?? '' };
-      if (body !== undefined) headers['Content-Type'] = 'application/json';
-      const response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? null : JSON.stringify(body) });
-      const text = await response.text();
-      return { status: response.status, body: text === '' ? null : JSON.parse(text) };
-    },
-    { method, path, body },
-  );
-}
-
-// Chromium logs every 4xx answer as a console error; a test expecting one drops it here.
-function dropConsoleErrors(pattern) {
-  const errors = errorsOf(page);
-  errors.splice(0, errors.length, ...errors.filter((error) => !pattern.test(error)));
+  return callApi(page, method, path, body);
 }
 
 function panel() {
@@ -145,7 +126,7 @@ test('the catalogue shows a refused value next to its field, then creates, edits
   await page.locator('[data-testid="reward-row"][data-name="Coffee mug"][data-state="available"]').waitFor({ timeout: kWaitMs });
   assert.equal((await api('GET', `/api/v1/rewards/${stored.id}`)).body.active, true);
   await saveScreenshot(page, 'rewards-catalogue.png');
-  dropConsoleErrors(/status of 422/);
+  dropConsoleErrors(page, /status of 422/);
   assert.deepEqual(errorsOf(page), []);
 });
 
@@ -241,7 +222,7 @@ test('points spent elsewhere meanwhile: the redemption is refused with the serve
   // The refusal stays on screen after the reload, and nothing more was spent.
   assert.equal(await refusal.count(), 1);
   assert.equal((await api('GET', `/api/v1/contacts/${contact_id}/redemptions`)).body.items.length, 2);
-  dropConsoleErrors(/status of 409/);
+  dropConsoleErrors(page, /status of 409/);
   assert.deepEqual(errorsOf(page), []);
 });
 
