@@ -6,6 +6,8 @@
 #include <charconv>
 #include <utility>
 
+#include "routes/route_support.h"
+
 #include "rapport/app/contact_input.h"
 
 namespace rapport::http {
@@ -18,15 +20,6 @@ void WriteStrings(JsonWriter& json, std::string_view key, const std::vector<std:
   json.StartArray();
   for (const std::string& value : values) json.String(value);
   json.EndArray();
-}
-
-void WriteOptionalTime(JsonWriter& json, std::string_view key, const std::optional<Timestamp>& at) {
-  json.Key(key);
-  if (at) {
-    json.String(FormatRfc3339(*at));
-  } else {
-    json.Null();
-  }
 }
 
 void WriteAddress(JsonWriter& json, const app::PostalAddress& address, std::string_view country_code) {

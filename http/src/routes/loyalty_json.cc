@@ -5,30 +5,14 @@
 #include <charconv>
 #include <utility>
 
+#include "routes/route_support.h"
+
 #include "rapport/app/loyalty_rules_json.h"
 
 namespace rapport::http {
 namespace {
 
 void WriteTime(JsonWriter& json, std::string_view key, Timestamp at) { json.Field(key, FormatRfc3339(at)); }
-
-void WriteOptionalTime(JsonWriter& json, std::string_view key, const std::optional<Timestamp>& at) {
-  json.Key(key);
-  if (at) {
-    json.String(FormatRfc3339(*at));
-  } else {
-    json.Null();
-  }
-}
-
-void WriteOptionalInteger(JsonWriter& json, std::string_view key, const std::optional<std::int64_t>& value) {
-  json.Key(key);
-  if (value) {
-    json.Int64(*value);
-  } else {
-    json.Null();
-  }
-}
 
 void WritePoints(JsonWriter& json, std::string_view key, Points points) { json.Field(key, points.count()); }
 

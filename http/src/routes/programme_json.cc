@@ -8,27 +8,10 @@
 #include <vector>
 
 #include "routes/loyalty_json.h"
+#include "routes/route_support.h"
 
 namespace rapport::http {
 namespace {
-
-void WriteOptionalTime(JsonWriter& json, std::string_view key, const std::optional<Timestamp>& at) {
-  json.Key(key);
-  if (at) {
-    json.String(FormatRfc3339(*at));
-  } else {
-    json.Null();
-  }
-}
-
-void WriteOptionalInteger(JsonWriter& json, std::string_view key, const std::optional<std::int64_t>& value) {
-  json.Key(key);
-  if (value) {
-    json.Int64(*value);
-  } else {
-    json.Null();
-  }
-}
 
 std::optional<std::int64_t> OptionalId(const std::optional<ContactId>& id) {
   if (!id) return std::nullopt;

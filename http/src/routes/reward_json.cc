@@ -6,28 +6,9 @@
 #include <utility>
 #include <vector>
 
+#include "routes/route_support.h"
+
 namespace rapport::http {
-namespace {
-
-void WriteOptionalTime(JsonWriter& json, std::string_view key, const std::optional<Timestamp>& at) {
-  json.Key(key);
-  if (at) {
-    json.String(FormatRfc3339(*at));
-  } else {
-    json.Null();
-  }
-}
-
-void WriteOptionalInteger(JsonWriter& json, std::string_view key, const std::optional<std::int64_t>& value) {
-  json.Key(key);
-  if (value) {
-    json.Int64(*value);
-  } else {
-    json.Null();
-  }
-}
-
-}  // namespace
 
 void WriteReward(JsonWriter& json, const app::Reward& reward) {
   json.StartObject();

@@ -99,4 +99,22 @@ void WriteIdNext(JsonWriter& json, const std::optional<std::int64_t>& next) {
   }
 }
 
+void WriteOptionalTime(JsonWriter& json, std::string_view key, const std::optional<Timestamp>& at) {
+  json.Key(key);
+  if (at) {
+    json.String(FormatRfc3339(*at));
+  } else {
+    json.Null();
+  }
+}
+
+void WriteOptionalInteger(JsonWriter& json, std::string_view key, const std::optional<std::int64_t>& value) {
+  json.Key(key);
+  if (value) {
+    json.Int64(*value);
+  } else {
+    json.Null();
+  }
+}
+
 }  // namespace rapport::http

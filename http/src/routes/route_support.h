@@ -13,6 +13,8 @@
 #include "message.h"
 #include "request_context.h"
 
+#include "rapport/base/clock.h"
+
 namespace rapport::http {
 
 // A positive integer path or query parameter; nullopt when malformed.
@@ -39,6 +41,10 @@ std::optional<std::optional<std::int64_t>> IdCursor(const RequestContext& contex
 
 // "next": that id as a string, or null on the last page.
 void WriteIdNext(JsonWriter& json, const std::optional<std::int64_t>& next);
+// "key": the time in RFC 3339 (UTC), or null.
+void WriteOptionalTime(JsonWriter& json, std::string_view key, const std::optional<Timestamp>& at);
+// "key": the integer, or null.
+void WriteOptionalInteger(JsonWriter& json, std::string_view key, const std::optional<std::int64_t>& value);
 
 // 204 with no body.
 Response NoContent();
