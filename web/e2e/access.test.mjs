@@ -6,7 +6,7 @@
 // throttled sign-in attempts, and the sign-in page in Russian. Any console error (a CSP violation is one) fails a test.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { dropConsoleErrors, errorsOf, kAdminEmail, launchBrowser, openPage, saveScreenshot, signIn, startServer } from './harness.mjs';
+import { dropConsoleErrors, errorsOf, kAdminEmail, launchBrowser, openPage, saveScreenshot, signIn, startEnglishPage } from './harness.mjs';
 
 const kWaitMs = 30_000;  // an upper bound for the page to reach a state, never a performance check
 const kUserEmail = 'ann.manager@example.com';
@@ -22,10 +22,7 @@ let browser;
 let page;
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await openPage(browser.context);
-  await page.addInitScript(() => window.localStorage.setItem('rapport.locale', 'en'));
+  ({ server, browser, page } = await startEnglishPage());
 });
 
 after(async () => {

@@ -6,7 +6,7 @@
 // contacts page in Russian. Any console error (a CSP violation is one) fails a test.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { dropConsoleErrors, errorsOf, launchBrowser, openPage, saveScreenshot, signIn, startServer } from './harness.mjs';
+import { dropConsoleErrors, errorsOf, saveScreenshot, startEnglishPage } from './harness.mjs';
 
 const kWaitMs = 30_000;  // an upper bound for the page to reach a state, never a performance check
 // Line 3 (the second data row) has an invalid e-mail. The two Ольга rows share a phone number
@@ -27,12 +27,7 @@ let browser;
 let page;
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await openPage(browser.context);
-  await page.addInitScript(() => window.localStorage.setItem('rapport.locale', 'en'));
-  await page.goto(`${server.url}/contacts`);
-  await signIn(page);
+  ({ server, browser, page } = await startEnglishPage({ sign_in_at: '/contacts' }));
   await page.waitForURL(`${server.url}/contacts`);
 });
 

@@ -169,6 +169,21 @@ export async function saveScreenshot(page, name) {
   return path;
 }
 
+// What the tests of one file share: a server, a browser and one page in English. With
+// `sign_in_at` (a path), the page opens it and signs in as the first admin. Resolves to
+// { server, browser, page }; close the browser and stop the server after the tests.
+export async function startEnglishPage({ sign_in_at = null } = {}) {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  const page = await openPage(browser.context);
+  await page.addInitScript(() => window.localStorage.setItem('rapport.locale', 'en'));
+  if (sign_in_at !== null) {
+    await page.goto(`${server.url}${sign_in_at}`);
+    await signIn(page);
+  }
+  return { server, browser, page };
+}
+
 // Fills the sign-in form (the page must show it) and waits for the signed-in shell.
 export async function signIn(page, { email = kAdminEmail, password = kAdminPassword } = {}) {
   const form = page.getByTestId('login-form');

@@ -10,7 +10,7 @@
 // Any console error (a CSP violation is one) fails a test.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { callApi, dropConsoleErrors, errorsOf, kNeedsLoyaltyApi, launchBrowser, openPage, saveScreenshot, signIn, startServer } from './harness.mjs';
+import { callApi, dropConsoleErrors, errorsOf, kNeedsLoyaltyApi, saveScreenshot, signIn, startEnglishPage } from './harness.mjs';
 
 const kWaitMs = 30_000;  // an upper bound for the page to reach a state, never a performance check
 const kManagerEmail = 'manager@example.com';
@@ -24,12 +24,7 @@ let page;
 let contact_id;
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await openPage(browser.context);
-  await page.addInitScript(() => window.localStorage.setItem('rapport.locale', 'en'));
-  await page.goto(`${server.url}/`);
-  await signIn(page);
+  ({ server, browser, page } = await startEnglishPage({ sign_in_at: '/' }));
 });
 
 after(async () => {

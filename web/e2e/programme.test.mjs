@@ -11,7 +11,7 @@
 // buttons; the tier speaks Russian. Any console error (a CSP violation is one) fails a test.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { callApi, errorsOf, kNeedsLoyaltyApi, launchBrowser, openPage, saveScreenshot, signIn, startServer } from './harness.mjs';
+import { callApi, errorsOf, kNeedsLoyaltyApi, saveScreenshot, signIn, startEnglishPage } from './harness.mjs';
 
 const kWaitMs = 30_000;  // an upper bound for the page to reach a state, never a performance check
 const kAgentEmail = 'agent@example.com';
@@ -26,12 +26,7 @@ let member_id;
 let friend_id;
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await openPage(browser.context);
-  await page.addInitScript(() => window.localStorage.setItem('rapport.locale', 'en'));
-  await page.goto(`${server.url}/`);
-  await signIn(page);
+  ({ server, browser, page } = await startEnglishPage({ sign_in_at: '/' }));
 });
 
 after(async () => {

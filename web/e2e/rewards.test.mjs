@@ -12,7 +12,7 @@
 // stock back; the rewards speak Russian. Any console error (a CSP violation is one) fails a test.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { callApi, dropConsoleErrors, errorsOf, kNeedsLoyaltyApi, launchBrowser, openPage, saveScreenshot, signIn, startServer } from './harness.mjs';
+import { callApi, dropConsoleErrors, errorsOf, kNeedsLoyaltyApi, saveScreenshot, startEnglishPage } from './harness.mjs';
 
 const kWaitMs = 30_000;  // an upper bound for the page to reach a state, never a performance check
 
@@ -25,12 +25,7 @@ let contact_id;
 const reward_ids = {};  // by name
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await openPage(browser.context);
-  await page.addInitScript(() => window.localStorage.setItem('rapport.locale', 'en'));
-  await page.goto(`${server.url}/`);
-  await signIn(page);
+  ({ server, browser, page } = await startEnglishPage({ sign_in_at: '/' }));
 });
 
 after(async () => {
