@@ -75,6 +75,25 @@ function newExternalId(): string {
   return redemptionExternalId(crypto.getRandomValues(new Uint8Array(12)));
 }
 
+// A reward's name cell: the name, then its kind and description (and, with `with_window`, when
+// it can be redeemed, when that is limited) in small print.
+export function RewardNameCell(props: { reward: Reward; with_window?: boolean }) {
+  const { t } = useI18n();
+  const day = useLocalDay();
+  const { reward } = props;
+  const windowed = props.with_window === true && (reward.available_from !== null || reward.available_until !== null);
+  return (
+    <td>
+      {reward.name}
+      <span class="muted small loyalty-block">
+        {t(kRewardKindKeys[reward.kind] ?? 'rewards.kind.goods')}
+        {reward.description !== '' && ` · ${reward.description}`}
+        {windowed && ` · ${rewardWindowText(t, day, reward)}`}
+      </span>
+    </td>
+  );
+}
+
 function OfferedReward(props: {
   reward: Reward;
   balance: number;
@@ -96,14 +115,7 @@ function OfferedReward(props: {
   const after_points = pointsPhrase(t, locale, chance.balance_after);
   return (
     <tr data-testid="card-reward" data-reward-id={reward.id} data-name={reward.name} data-redeemable={chance.redeemable ? 'true' : 'false'} data-block={chance.block ?? ''} data-stock={reward.stock ?? ''}>
-      <td>
-        {reward.name}
-        <span class="muted small loyalty-block">
-          {t(kRewardKindKeys[reward.kind] ?? 'rewards.kind.goods')}
-          {reward.description !== '' && ` · ${reward.description}`}
-          {(reward.available_from !== null || reward.available_until !== null) && ` · ${rewardWindowText(t, day, reward)}`}
-        </span>
-      </td>
+      <RewardNameCell reward={reward} with_window />
       <td class="numeric nowrap" data-testid="card-reward-price">
         {pointsPhrase(t, locale, reward.points_price)}
       </td>

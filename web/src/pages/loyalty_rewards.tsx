@@ -11,7 +11,7 @@ import { createReward, fetchRewards, kRewardKinds, updateReward, type Reward } f
 import { FieldMessage, fieldErrors } from '../components/contact_bits';
 import { Field, FormError, Notice, inputValue } from '../components/form';
 import { useLocalDay } from '../components/loyalty_programme';
-import { kRewardKindKeys, kRewardStateKeys, kRewardStateTones } from '../components/loyalty_rewards';
+import { kRewardKindKeys, kRewardStateKeys, kRewardStateTones, RewardNameCell } from '../components/loyalty_rewards';
 import { ProblemAlert } from '../components/problem_alert';
 import { StatusBadge } from '../components/status_badge';
 import { useI18n } from '../i18n/context';
@@ -175,13 +175,7 @@ function RewardRow(props: { reward: Reward; manage: boolean; now_ms: number; onE
   const state = rewardState(reward, props.now_ms);
   return (
     <tr data-testid="reward-row" data-reward-id={reward.id} data-name={reward.name} data-state={state} data-active={reward.active ? 'true' : 'false'} data-stock={reward.stock ?? ''}>
-      <td>
-        {reward.name}
-        <span class="muted small loyalty-block">
-          {t(kRewardKindKeys[reward.kind] ?? 'rewards.kind.goods')}
-          {reward.description !== '' && ` · ${reward.description}`}
-        </span>
-      </td>
+      <RewardNameCell reward={reward} />
       <td class="numeric nowrap" data-testid="reward-price">
         {pointsPhrase(t, locale, reward.points_price)}
       </td>
